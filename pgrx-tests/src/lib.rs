@@ -1,0 +1,539 @@
+//! End-to-end harness: a real PostgreSQL cluster with budgetbee preloaded, and a small HTTP/1.1
+//! client that shows exactly what went over the wire (status line, header names, body bytes).
+//!
+//! Postgres refuses to run as root, so the cluster runs as the `postgres` OS user in a directory
+//! it owns under /var/tmp (CI's clone may sit in a private home). `PG_CONFIG` picks the
+//! installation the extension was installed into (the Makefile sets it).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const DB: &str = "budgetbee_test";
+
+/// Roles and grants shared by every test cluster, PostgREST-style: a NOINHERIT authenticator
+/// that may switch to the API roles.
+const ROLES: &str = "
+CREATE ROLE authenticator LOGIN NOINHERIT NOSUPERUSER;
+CREATE ROLE anon NOLOGIN;
+CREATE ROLE other_anon NOLOGIN;
+GRANT anon, other_anon TO authenticator;
+";
+
+static STARTED: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+
+extern "C" fn stop_all() {
+    if let Ok(list) = STARTED.lock() {
+        for (bin, data) in list.iter() {
+            let _ = as_postgres(
+                &bin.join("pg_ctl"),
+                &[
+                    "stop",
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-D",
+                    &data.to_string_lossy(),
+                ],
+            );
+        }
+    }
+}
+
+fn pg_config(arg: &str) -> String {
+    let pg_config =
+        std::env::var("PG_CONFIG").unwrap_or_else(|_| "/opt/budgetbee/pg17/bin/pg_config".into());
+    let out = Command::new(&pg_config)
+        .arg(arg)
+        .output()
+        .unwrap_or_else(|e| panic!("{pg_config}: {e}"));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn as_postgres(program: &Path, args: &[&str]) -> Output {
+    Command::new("runuser")
+        .args(["-u", "postgres", "--"])
+        .arg(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("runuser {}: {e}", program.display()))
+}
+
+fn check(out: Output, what: &str) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{what} failed:\n{text}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub struct ClusterBuilder {
+    name: String,
+    settings: Vec<(String, String)>,
+    env: Vec<(String, String)>,
+    fixture: String,
+    pool: u32,
+}
+
+pub struct Cluster {
+    pub dir: PathBuf,
+    pub data: PathBuf,
+    pub bin: PathBuf,
+    pub pg_port: u16,
+    pub http_port: u16,
+    env: Vec<(String, String)>,
+}
+
+impl ClusterBuilder {
+    pub fn new(name: &str) -> ClusterBuilder {
+        ClusterBuilder {
+            name: name.into(),
+            settings: Vec::new(),
+            env: Vec::new(),
+            fixture: String::new(),
+            pool: 2,
+        }
+    }
+
+    pub fn pool(mut self, n: u32) -> Self {
+        self.pool = n;
+        self
+    }
+
+    /// A postgresql.conf line, `name = 'value'`.
+    pub fn setting(mut self, name: &str, value: &str) -> Self {
+        self.settings.push((name.into(), value.into()));
+        self
+    }
+
+    /// An environment variable for the postmaster (e.g. `PGRST_*`).
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// SQL run as superuser in the test database after `CREATE EXTENSION budgetbee`.
+    pub fn fixture(mut self, sql: &str) -> Self {
+        self.fixture.push_str(sql);
+        self
+    }
+
+    /// initdb + roles + database without the extension preloaded; returns the cluster running.
+    pub fn init_without_preload(&self) -> Cluster {
+        let major = pg_config("--version")
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("x")
+            .split('.')
+            .next()
+            .unwrap()
+            .to_string();
+        let dir = PathBuf::from(format!("/var/tmp/budgetbee-e2e/pg{major}-{}", self.name));
+        let bin = PathBuf::from(pg_config("--bindir"));
+        let data = dir.join("data");
+        if data.join("postmaster.pid").exists() {
+            let _ = as_postgres(
+                &bin.join("pg_ctl"),
+                &[
+                    "stop",
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-D",
+                    &data.to_string_lossy(),
+                ],
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let chown = Command::new("chown")
+            .args(["-R", "postgres:", "/var/tmp/budgetbee-e2e"])
+            .status()
+            .unwrap();
+        assert!(chown.success());
+        check(
+            as_postgres(
+                &bin.join("initdb"),
+                &[
+                    "-D",
+                    &data.to_string_lossy(),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "-N",
+                ],
+            ),
+            "initdb",
+        );
+        let cluster = Cluster {
+            dir: dir.clone(),
+            data: data.clone(),
+            bin,
+            pg_port: free_port(),
+            http_port: free_port(),
+            env: self.env.clone(),
+        };
+        let mut conf = format!(
+            "\nport = {}\nlisten_addresses = ''\nunix_socket_directories = '{}'\nfsync = off\n\
+             max_worker_processes = 32\nlog_min_messages = warning\n",
+            cluster.pg_port,
+            dir.display()
+        );
+        conf.push_str("log_line_prefix = '%m [%p] %b: '\n");
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .unwrap()
+            .write_all(conf.as_bytes())
+            .unwrap();
+        STARTED
+            .lock()
+            .unwrap()
+            .push((cluster.bin.clone(), data.clone()));
+        if STARTED.lock().unwrap().len() == 1 {
+            unsafe { libc::atexit(stop_all) };
+        }
+        cluster.pg_ctl_start();
+        cluster.psql_db("postgres", ROLES);
+        cluster.psql_db("postgres", &format!("CREATE DATABASE {DB}"));
+        cluster
+    }
+
+    /// The usual cluster: budgetbee preloaded, its workers serving, the fixture loaded.
+    pub fn start(self) -> Cluster {
+        let cluster = self.init_without_preload();
+        cluster.stop_fast();
+        let mut conf = format!(
+            "shared_preload_libraries = 'budgetbee'\nbudgetbee.database = '{DB}'\n\
+             budgetbee.authenticator = 'authenticator'\nbudgetbee.db_anon_role = 'anon'\n\
+             budgetbee.db_pool = {}\n",
+            self.pool
+        );
+        if !self.env.iter().any(|(k, _)| k == "PGRST_SERVER_PORT") {
+            conf.push_str(&format!("budgetbee.server_port = {}\n", cluster.http_port));
+        }
+        for (k, v) in &self.settings {
+            conf.push_str(&format!("{k} = '{}'\n", v.replace('\'', "''")));
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(cluster.data.join("postgresql.conf"))
+            .unwrap()
+            .write_all(conf.as_bytes())
+            .unwrap();
+        cluster.pg_ctl_start();
+        cluster.psql(&format!("CREATE EXTENSION budgetbee;\n{}", self.fixture));
+        cluster.wait_for_workers(self.pool);
+        cluster
+    }
+}
+
+impl Cluster {
+    fn pg_ctl_start(&self) {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--", "env"]);
+        for (k, v) in &self.env {
+            cmd.arg(format!("{k}={v}"));
+        }
+        cmd.arg(self.bin.join("pg_ctl"))
+            .args(["start", "-w", "-t", "60", "-D"])
+            .arg(&self.data)
+            .arg("-l")
+            .arg(self.dir.join("server.log"));
+        let out = cmd.output().unwrap();
+        if !out.status.success() {
+            panic!("pg_ctl start failed:\n{}", self.log());
+        }
+    }
+
+    /// `pg_ctl stop -m fast`; returns how long it took.
+    pub fn stop_fast(&self) -> Duration {
+        let t = Instant::now();
+        check(
+            as_postgres(
+                &self.bin.join("pg_ctl"),
+                &[
+                    "stop",
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    &self.data.to_string_lossy(),
+                ],
+            ),
+            "pg_ctl stop",
+        );
+        t.elapsed()
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+    }
+
+    /// Runs SQL as the superuser in the test database; returns unaligned, tuples-only output.
+    pub fn psql(&self, sql: &str) -> String {
+        self.psql_db(DB, sql)
+    }
+
+    pub fn psql_db(&self, db: &str, sql: &str) -> String {
+        let port = self.pg_port.to_string();
+        let host = self.dir.to_string_lossy().into_owned();
+        check(
+            as_postgres(
+                &self.bin.join("psql"),
+                &[
+                    "-X",
+                    "-q",
+                    "-A",
+                    "-t",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-h",
+                    &host,
+                    "-p",
+                    &port,
+                    "-d",
+                    db,
+                    "-c",
+                    sql,
+                ],
+            ),
+            &format!("psql {sql}"),
+        )
+        .trim()
+        .to_string()
+    }
+
+    /// Like `psql` but returns the error text instead of failing.
+    pub fn psql_err(&self, db: &str, sql: &str) -> String {
+        let port = self.pg_port.to_string();
+        let host = self.dir.to_string_lossy().into_owned();
+        let out = as_postgres(
+            &self.bin.join("psql"),
+            &[
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                &host,
+                "-p",
+                &port,
+                "-d",
+                db,
+                "-c",
+                sql,
+            ],
+        );
+        assert!(!out.status.success(), "expected {sql} to fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// Waits (bounded) until `n` workers are connected and one answers HTTP.
+    pub fn wait_for_workers(&self, n: u32) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let up: u32 = self
+                .psql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'budgetbee'")
+                .parse()
+                .unwrap_or(0);
+            if up >= n && TcpStream::connect(("127.0.0.1", self.http_port)).is_ok() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "workers did not start ({up}/{n}):\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn get(&self, path: &str) -> HttpResponse {
+        Conn::open(self.http_port).send("GET", path, &[])
+    }
+
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> HttpResponse {
+        Conn::open(self.http_port).send(method, path, headers)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// `HTTP/1.1 200 OK`
+    pub status_line: String,
+    pub status: u16,
+    /// Names exactly as sent.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+}
+
+/// One HTTP/1.1 connection; requests on it reuse it (keep-alive).
+pub struct Conn {
+    reader: BufReader<TcpStream>,
+}
+
+impl Conn {
+    pub fn open(port: u16) -> Conn {
+        let stream = TcpStream::connect(("127.0.0.1", port))
+            .unwrap_or_else(|e| panic!("connect :{port}: {e}"));
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        stream.set_nodelay(true).unwrap();
+        Conn {
+            reader: BufReader::new(stream),
+        }
+    }
+
+    pub fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)]) -> HttpResponse {
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n");
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        self.reader.get_mut().write_all(req.as_bytes()).unwrap();
+        self.read_response(method == "HEAD")
+    }
+
+    fn read_line(&mut self) -> String {
+        let mut line = String::new();
+        self.reader
+            .read_line(&mut line)
+            .unwrap_or_else(|e| panic!("reading response: {e}"));
+        line.trim_end_matches(['\r', '\n']).to_string()
+    }
+
+    fn read_response(&mut self, head: bool) -> HttpResponse {
+        let status_line = self.read_line();
+        assert!(
+            status_line.starts_with("HTTP/1.1 "),
+            "bad status line {status_line:?}"
+        );
+        let status = status_line[9..12].parse().unwrap();
+        let mut headers = Vec::new();
+        loop {
+            let line = self.read_line();
+            if line.is_empty() {
+                break;
+            }
+            let (k, v) = line.split_once(':').unwrap();
+            headers.push((k.to_string(), v.trim().to_string()));
+        }
+        let find = |n: &str| {
+            headers
+                .iter()
+                .find(|(k, _): &&(String, String)| k.eq_ignore_ascii_case(n))
+                .map(|(_, v)| v.clone())
+        };
+        let mut body = Vec::new();
+        if !head {
+            if let Some(len) = find("content-length") {
+                body.resize(len.parse().unwrap(), 0);
+                self.reader.read_exact(&mut body).unwrap();
+            } else if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+                loop {
+                    let size = usize::from_str_radix(&self.read_line(), 16).unwrap();
+                    let mut chunk = vec![0; size];
+                    self.reader.read_exact(&mut chunk).unwrap();
+                    body.extend(chunk);
+                    self.read_line();
+                    if size == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+        HttpResponse {
+            status_line,
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// A table-driven case: request → expected status, headers and exact body.
+pub struct Case<'a> {
+    pub name: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub status: u16,
+    pub expect_headers: &'a [(&'a str, &'a str)],
+    pub body: &'a str,
+}
+
+/// Runs every case, collecting all mismatches before failing, so one run shows them all.
+pub fn run_cases(cluster: &Cluster, cases: &[Case]) {
+    let mut failures = Vec::new();
+    for c in cases {
+        let r = cluster.request(c.method, c.path, c.headers);
+        let mut problems = Vec::new();
+        if r.status != c.status {
+            problems.push(format!("status {} (want {})", r.status, c.status));
+        }
+        for (name, value) in c.expect_headers {
+            if r.header(name) != Some(*value) {
+                problems.push(format!("{name}: {:?} (want {value:?})", r.header(name)));
+            }
+        }
+        if r.text() != c.body {
+            problems.push(format!("body {:?}\n      want {:?}", r.text(), c.body));
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{} — {} {}\n    {}",
+                c.name,
+                c.method,
+                c.path,
+                problems.join("\n    ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

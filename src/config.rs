@@ -1,0 +1,386 @@
+//! Configuration: `budgetbee.*` GUCs with PostgREST's `PGRST_*` environment variables as
+//! fallbacks, folded into one immutable [`Config`] snapshot per worker.
+//!
+//! Precedence is "explicitly set GUC, then environment, then built-in default". We get it by
+//! making the environment value the GUC's boot value: anything in postgresql.conf or ALTER SYSTEM
+//! overrides it, and `SHOW` always tells the effective value.
+
+use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
+use pgrx::pg_sys;
+use std::ffi::{CStr, CString};
+
+static SERVER_HOST: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(Some(c"127.0.0.1"));
+static SERVER_PORT: GucSetting<i32> = GucSetting::<i32>::new(3000);
+static DB_POOL: GucSetting<i32> = GucSetting::<i32>::new(10);
+static DB_SCHEMAS: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(Some(c"public"));
+static DB_EXTRA_SEARCH_PATH: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(Some(c"public"));
+static DB_ANON_ROLE: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static DB_URI: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static DATABASE: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static AUTHENTICATOR: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static LOG_LEVEL: GucSetting<i32> = GucSetting::<i32>::new(LogLevel::Error as i32);
+
+/// PostgREST's `log-level` values, in increasing verbosity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Crit = 0,
+    Error = 1,
+    Warn = 2,
+    Info = 3,
+    Debug = 4,
+}
+
+const LOG_LEVEL_NAMES: [(&CStr, LogLevel); 5] = [
+    (c"crit", LogLevel::Crit),
+    (c"error", LogLevel::Error),
+    (c"warn", LogLevel::Warn),
+    (c"info", LogLevel::Info),
+    (c"debug", LogLevel::Debug),
+];
+
+impl LogLevel {
+    pub fn parse(s: &str) -> Option<LogLevel> {
+        LOG_LEVEL_NAMES
+            .iter()
+            .find(|(name, _)| {
+                name.to_str()
+                    .is_ok_and(|n| n.eq_ignore_ascii_case(s.trim()))
+            })
+            .map(|(_, l)| *l)
+    }
+}
+
+/// Everything a worker needs, read once from the GUCs on the main thread (and again on SIGHUP).
+/// Owned Rust values only, so it may be shared with the I/O thread.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub server_host: String,
+    pub server_port: u16,
+    pub db_pool: i32,
+    pub db_schemas: Vec<String>,
+    pub db_extra_search_path: Vec<String>,
+    pub db_anon_role: Option<String>,
+    pub database: String,
+    pub authenticator: String,
+    pub log_level: LogLevel,
+}
+
+impl Config {
+    /// Reads the current GUC values. Main thread only (pgrx enforces it).
+    pub fn load() -> Config {
+        let uri = DB_URI
+            .get()
+            .map(lossy)
+            .map(|u| parse_db_uri(&u))
+            .unwrap_or_default();
+        Config {
+            server_host: SERVER_HOST
+                .get()
+                .map(lossy)
+                .unwrap_or_else(|| "127.0.0.1".into()),
+            server_port: u16::try_from(SERVER_PORT.get()).unwrap_or(3000),
+            db_pool: DB_POOL.get(),
+            db_schemas: split_list(&DB_SCHEMAS.get().map(lossy).unwrap_or_default()),
+            db_extra_search_path: split_list(
+                &DB_EXTRA_SEARCH_PATH.get().map(lossy).unwrap_or_default(),
+            ),
+            db_anon_role: DB_ANON_ROLE.get().map(lossy).filter(|s| !s.is_empty()),
+            database: non_empty(DATABASE.get().map(lossy))
+                .or(uri.dbname)
+                .unwrap_or_else(|| "postgres".into()),
+            authenticator: non_empty(AUTHENTICATOR.get().map(lossy))
+                .or(uri.user)
+                .unwrap_or_else(|| "authenticator".into()),
+            log_level: LOG_LEVEL_NAMES
+                .get(LOG_LEVEL.get() as usize)
+                .map(|(_, l)| *l)
+                .unwrap_or(LogLevel::Error),
+        }
+    }
+
+    /// The schema a request without a profile header uses.
+    pub fn default_schema(&self) -> &str {
+        self.db_schemas
+            .first()
+            .map(String::as_str)
+            .unwrap_or("public")
+    }
+}
+
+fn lossy(c: CString) -> String {
+    c.to_string_lossy().into_owned()
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+/// `"a, b ,c"` → `["a","b","c"]` (PostgREST's list syntax for db-schemas and friends).
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The two parts of a libpq connection string the workers use.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DbUri {
+    pub user: Option<String>,
+    pub dbname: Option<String>,
+}
+
+/// Accepts both libpq forms: `postgres[ql]://user:pw@host:port/db?x=y` and `user=a dbname=b`.
+pub fn parse_db_uri(uri: &str) -> DbUri {
+    let uri = uri.trim();
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    if let Some(rest) = uri
+        .strip_prefix("postgresql://")
+        .or_else(|| uri.strip_prefix("postgres://"))
+    {
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let user = authority
+            .rsplit_once('@')
+            .map(|(userinfo, _)| userinfo.split(':').next().unwrap_or(""))
+            .filter(|u| !u.is_empty())
+            .map(decode);
+        let db = path.split('?').next().unwrap_or("");
+        let mut out = DbUri {
+            user,
+            dbname: (!db.is_empty()).then(|| decode(db)),
+        };
+        // Query parameters may also carry user= / dbname=.
+        if let Some((_, q)) = path.split_once('?') {
+            for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+                match &*k {
+                    "user" => out.user = Some(v.into_owned()),
+                    "dbname" => out.dbname = Some(v.into_owned()),
+                    _ => {}
+                }
+            }
+        }
+        return out;
+    }
+    let mut out = DbUri::default();
+    for pair in uri.split_whitespace() {
+        if let Some((k, v)) = pair.split_once('=') {
+            let v = v.trim_matches('\'').to_string();
+            match k {
+                "user" => out.user = Some(v),
+                "dbname" => out.dbname = Some(v),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn env_first(names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+}
+
+/// Sets a string GUC's boot value from the environment before it is defined.
+fn env_boot_string(setting: &'static GucSetting<Option<CString>>, env: &[&str]) {
+    if let Some(v) = env_first(env).and_then(|v| CString::new(v).ok()) {
+        // Postgres keeps the boot value pointer for the life of the process; leak it on purpose.
+        unsafe { *setting.as_ptr() = v.into_raw() };
+    }
+}
+
+fn env_boot_int(setting: &'static GucSetting<i32>, env: &[&str]) {
+    if let Some(v) = env_first(env) {
+        match v.trim().parse::<i32>() {
+            Ok(n) => unsafe { *setting.as_ptr() = n },
+            Err(_) => pgrx::warning!("budgetbee: ignoring {}={v:?}: not an integer", env[0]),
+        }
+    }
+}
+
+/// Registers every `budgetbee.*` GUC. Called once from `_PG_init` in the postmaster.
+pub fn define_gucs() {
+    env_boot_string(&SERVER_HOST, &["PGRST_SERVER_HOST"]);
+    env_boot_int(&SERVER_PORT, &["PGRST_SERVER_PORT"]);
+    env_boot_int(&DB_POOL, &["PGRST_DB_POOL"]);
+    env_boot_string(&DB_SCHEMAS, &["PGRST_DB_SCHEMAS", "PGRST_DB_SCHEMA"]);
+    env_boot_string(&DB_EXTRA_SEARCH_PATH, &["PGRST_DB_EXTRA_SEARCH_PATH"]);
+    env_boot_string(&DB_ANON_ROLE, &["PGRST_DB_ANON_ROLE"]);
+    env_boot_string(&DB_URI, &["PGRST_DB_URI"]);
+    if let Some(level) = env_first(&["PGRST_LOG_LEVEL"]) {
+        match LogLevel::parse(&level) {
+            Some(l) => unsafe { *LOG_LEVEL.as_ptr() = l as i32 },
+            None => pgrx::warning!("budgetbee: ignoring PGRST_LOG_LEVEL={level:?}"),
+        }
+    }
+
+    GucRegistry::define_string_guc(
+        c"budgetbee.server_host",
+        c"Address the HTTP API listens on (PGRST_SERVER_HOST).",
+        c"An IP address or host name; * or !4 for all IPv4 addresses, *6 or !6 for all IPv6.",
+        &SERVER_HOST,
+        GucContext::Postmaster,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.server_port",
+        c"TCP port the HTTP API listens on (PGRST_SERVER_PORT).",
+        c"0 lets the kernel choose a free port.",
+        &SERVER_PORT,
+        0,
+        65535,
+        GucContext::Postmaster,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.db_pool",
+        c"Number of HTTP worker processes, each serving one request at a time (PGRST_DB_POOL).",
+        c"Each worker takes a max_worker_processes slot.",
+        &DB_POOL,
+        0,
+        1024,
+        GucContext::Postmaster,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.db_schemas",
+        c"Comma-separated schemas exposed by the API; the first is the default (PGRST_DB_SCHEMAS).",
+        c"PostgREST's singular PGRST_DB_SCHEMA is honoured too.",
+        &DB_SCHEMAS,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.db_extra_search_path",
+        c"Schemas appended to search_path in every request (PGRST_DB_EXTRA_SEARCH_PATH).",
+        c"",
+        &DB_EXTRA_SEARCH_PATH,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.db_anon_role",
+        c"Role used for requests without a JWT (PGRST_DB_ANON_ROLE).",
+        c"When unset, anonymous requests are refused with 401 PGRST302.",
+        &DB_ANON_ROLE,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.db_uri",
+        c"PostgREST connection string (PGRST_DB_URI); workers serve its database as its user.",
+        c"Only the database name and user are used; budgetbee.database and budgetbee.authenticator override them.",
+        &DB_URI,
+        GucContext::Postmaster,
+        GucFlags::SUPERUSER_ONLY,
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.database",
+        c"Database the workers serve (default: from budgetbee.db_uri, else postgres).",
+        c"",
+        &DATABASE,
+        GucContext::Postmaster,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.authenticator",
+        c"Role the workers log in as (default: from budgetbee.db_uri, else authenticator).",
+        c"It should be a NOINHERIT, non-superuser role granted every role requests switch to.",
+        &AUTHENTICATOR,
+        GucContext::Postmaster,
+        GucFlags::default(),
+    );
+    define_log_level(GucContext::Sighup);
+}
+
+/// pgrx's enum GUCs take a compile-time boot value; ours comes from the environment, so the enum
+/// is defined through the C API directly.
+fn define_log_level(context: GucContext) {
+    let mut entries: Vec<pg_sys::config_enum_entry> = LOG_LEVEL_NAMES
+        .iter()
+        .map(|(name, level)| pg_sys::config_enum_entry {
+            name: name.as_ptr(),
+            val: *level as i32,
+            hidden: false,
+        })
+        .collect();
+    entries.push(pg_sys::config_enum_entry {
+        name: std::ptr::null(),
+        val: 0,
+        hidden: false,
+    });
+    let entries = Box::leak(entries.into_boxed_slice());
+    unsafe {
+        pg_sys::DefineCustomEnumVariable(
+            c"budgetbee.log_level".as_ptr(),
+            c"Which requests are logged: crit, error (5xx), warn (4xx), info (all), debug (PGRST_LOG_LEVEL).".as_ptr(),
+            c"".as_ptr(),
+            LOG_LEVEL.as_ptr(),
+            *LOG_LEVEL.as_ptr(),
+            entries.as_ptr(),
+            context as isize as _,
+            0,
+            None,
+            None,
+            None,
+        );
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn db_uri_url_form() {
+        assert_eq!(
+            parse_db_uri("postgres://root:secret@bu-postgres:5432/budgetbee"),
+            DbUri {
+                user: Some("root".into()),
+                dbname: Some("budgetbee".into())
+            }
+        );
+        assert_eq!(
+            parse_db_uri("postgresql://auth%40x@h/my%20db?sslmode=disable"),
+            DbUri {
+                user: Some("auth@x".into()),
+                dbname: Some("my db".into())
+            }
+        );
+        assert_eq!(parse_db_uri("postgresql://"), DbUri::default());
+        assert_eq!(
+            parse_db_uri("postgresql:///?user=a&dbname=b"),
+            DbUri {
+                user: Some("a".into()),
+                dbname: Some("b".into())
+            }
+        );
+    }
+
+    #[test]
+    fn db_uri_keyword_form() {
+        assert_eq!(
+            parse_db_uri("host=x user=authenticator dbname='budgetbee'"),
+            DbUri {
+                user: Some("authenticator".into()),
+                dbname: Some("budgetbee".into())
+            }
+        );
+    }
+
+    #[test]
+    fn lists_and_levels() {
+        assert_eq!(split_list(" public, api ,,x"), vec!["public", "api", "x"]);
+        assert_eq!(LogLevel::parse("INFO"), Some(LogLevel::Info));
+        assert_eq!(LogLevel::parse("verbose"), None);
+        assert!(LogLevel::Debug > LogLevel::Warn);
+    }
+}

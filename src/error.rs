@@ -1,0 +1,292 @@
+//! The one error type of the request path, rendered exactly as PostgREST v13 renders errors:
+//! a JSON body with the keys `code`, `details`, `hint`, `message` (sorted, as aeson emits them),
+//! `Content-Type: application/json; charset=utf-8`, `Proxy-Status: PostgREST; error=<code>`,
+//! and `WWW-Authenticate: Bearer` on 401.
+
+use crate::api::Response;
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// An error PostgREST itself defines (`PGRSTxxx`), with its fixed HTTP status.
+    Api {
+        status: u16,
+        code: &'static str,
+        message: String,
+        details: Option<String>,
+        hint: Option<String>,
+    },
+    /// An error raised by PostgreSQL; the status follows from the SQLSTATE.
+    Pg {
+        sqlstate: String,
+        message: String,
+        details: Option<String>,
+        hint: Option<String>,
+    },
+}
+
+impl Error {
+    fn api(status: u16, code: &'static str, message: impl Into<String>) -> Error {
+        Error::Api {
+            status,
+            code,
+            message: message.into(),
+            details: None,
+            hint: None,
+        }
+    }
+
+    fn with_details(mut self, d: impl Into<String>) -> Error {
+        match &mut self {
+            Error::Api { details, .. } | Error::Pg { details, .. } => *details = Some(d.into()),
+        }
+        self
+    }
+
+    fn with_hint(mut self, h: Option<String>) -> Error {
+        match &mut self {
+            Error::Api { hint, .. } | Error::Pg { hint, .. } => *hint = h,
+        }
+        self
+    }
+
+    /// PGRST100: a query parameter failed to parse. `message` names the parameter and position.
+    pub fn query_param(message: impl Into<String>, details: impl Into<String>) -> Error {
+        Error::api(400, "PGRST100", message).with_details(details)
+    }
+
+    /// PGRST103: the requested range cannot be satisfied (e.g. a negative limit).
+    pub fn invalid_range(details: impl Into<String>) -> Error {
+        Error::api(416, "PGRST103", "Requested range not satisfiable").with_details(details)
+    }
+
+    pub fn unsupported_method(method: &str) -> Error {
+        Error::api(
+            405,
+            "PGRST117",
+            format!("Unsupported HTTP method: {method}"),
+        )
+    }
+
+    pub fn invalid_path() -> Error {
+        Error::api(404, "PGRST125", "Invalid path specified in request URL")
+    }
+
+    /// PGRST127: a PostgREST feature this version of budgetbee does not serve yet.
+    pub fn not_implemented(details: impl Into<String>) -> Error {
+        Error::api(400, "PGRST127", "Feature not implemented").with_details(details)
+    }
+
+    pub fn table_not_found(schema: &str, table: &str, hint: Option<String>) -> Error {
+        Error::api(
+            404,
+            "PGRST205",
+            format!("Could not find the table '{schema}.{table}' in the schema cache"),
+        )
+        .with_hint(hint)
+    }
+
+    pub fn anonymous_disabled() -> Error {
+        Error::api(401, "PGRST302", "Anonymous access is disabled")
+    }
+
+    /// The worker could not run the request (it is shutting down or lost its backend).
+    pub fn worker_unavailable() -> Error {
+        Error::api(
+            503,
+            "PGRST000",
+            "Database connection error. Retrying the connection.",
+        )
+    }
+
+    /// A bug on our side (a Rust panic caught before it reached Postgres).
+    pub fn internal(details: impl Into<String>) -> Error {
+        Error::api(500, "PGRSTX00", "Internal server error").with_details(details)
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            Error::Api { code, .. } => code,
+            Error::Pg { sqlstate, .. } => sqlstate,
+        }
+    }
+
+    /// `authenticated` is whether the request ran as a role other than the anonymous role: a
+    /// permission error is 401 for anonymous callers (log in, then retry) and 403 otherwise.
+    pub fn status(&self, authenticated: bool) -> u16 {
+        match self {
+            Error::Api { status, .. } => *status,
+            Error::Pg {
+                sqlstate, message, ..
+            } => sqlstate_status(sqlstate, message, authenticated),
+        }
+    }
+
+    pub fn to_response(&self, authenticated: bool) -> Response {
+        let (message, details, hint) = match self {
+            Error::Api {
+                message,
+                details,
+                hint,
+                ..
+            }
+            | Error::Pg {
+                message,
+                details,
+                hint,
+                ..
+            } => (message, details, hint),
+        };
+        let body =
+            json!({ "code": self.code(), "message": message, "details": details, "hint": hint })
+                .to_string();
+        let status = self.status(authenticated);
+        let mut headers = vec![
+            (
+                "Content-Type",
+                "application/json; charset=utf-8".to_string(),
+            ),
+            ("Proxy-Status", format!("PostgREST; error={}", self.code())),
+        ];
+        if status == 401 {
+            headers.push(("WWW-Authenticate", "Bearer".to_string()));
+        }
+        Response {
+            status,
+            headers,
+            body: body.into_bytes(),
+        }
+    }
+}
+
+/// PostgREST's SQLSTATE → HTTP status table (`mapSQLtoHTTP` in v13's Error.hs).
+pub fn sqlstate_status(code: &str, message: &str, authenticated: bool) -> u16 {
+    let class = code.get(..2).unwrap_or("");
+    match code {
+        "23503" | "23505" => return 409,
+        "25006" => return 405,
+        "21000" => {
+            return if message.ends_with("requires a WHERE clause") {
+                400
+            } else {
+                500
+            };
+        }
+        "22023" => {
+            return if message.starts_with("role") && message.ends_with("does not exist") {
+                401
+            } else {
+                400
+            };
+        }
+        "53400" => return 500,
+        "57P01" => return 503,
+        "P0001" => return 400,
+        "42883" => {
+            return if message.starts_with("function xmlagg(") {
+                406
+            } else {
+                404
+            };
+        }
+        "42P01" => return 404,
+        "42P17" => return 500,
+        "42501" => return if authenticated { 403 } else { 401 },
+        _ => {}
+    }
+    if let Some(n) = code.strip_prefix("PT") {
+        return n
+            .parse::<u16>()
+            .ok()
+            .filter(|s| (100..600).contains(s))
+            .unwrap_or(500);
+    }
+    match class {
+        "08" | "53" => 503,
+        "09" | "25" | "2D" | "38" | "39" | "3B" | "40" | "54" | "55" | "57" | "58" | "F0"
+        | "HV" | "P0" | "XX" => 500,
+        "0L" | "0P" | "28" => 403,
+        _ => 400,
+    }
+}
+
+/// Postgres packs a SQLSTATE into an int six bits per character (`MAKE_SQLSTATE`).
+pub fn unpack_sqlstate(mut packed: i32) -> String {
+    (0..5)
+        .map(|_| {
+            let c = ((packed & 0x3F) as u8 + b'0') as char;
+            packed >>= 6;
+            c
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn body_is_sorted_compact_json() {
+        let r = Error::table_not_found("public", "nope", None).to_response(false);
+        assert_eq!(r.status, 404);
+        assert_eq!(
+            String::from_utf8(r.body).unwrap(),
+            r#"{"code":"PGRST205","details":null,"hint":null,"message":"Could not find the table 'public.nope' in the schema cache"}"#
+        );
+    }
+
+    #[test]
+    fn sqlstate_table() {
+        for (code, msg, authed, status) in [
+            ("42501", "permission denied for table t", false, 401),
+            ("42501", "permission denied for table t", true, 403),
+            ("22012", "division by zero", false, 400),
+            ("23505", "", false, 409),
+            ("23503", "", false, 409),
+            ("08006", "", false, 503),
+            ("P0001", "", false, 400),
+            ("P0002", "", false, 500),
+            ("PT402", "", false, 402),
+            ("PTxyz", "", false, 500),
+            ("42P01", "", false, 404),
+            ("42703", "column x does not exist", false, 400),
+            ("22023", "role \"x\" does not exist", true, 401),
+            ("22023", "invalid value", true, 400),
+            ("21000", "UPDATE requires a WHERE clause", true, 400),
+            ("21000", "more than one row", true, 500),
+            ("57014", "canceling statement", true, 500),
+            ("XX000", "", true, 500),
+        ] {
+            assert_eq!(sqlstate_status(code, msg, authed), status, "{code} {msg}");
+        }
+    }
+
+    #[test]
+    fn sqlstate_unpacks() {
+        // MAKE_SQLSTATE('2','2','0','1','2'): each char minus '0', six bits apiece, first lowest.
+        let pack = |s: &str| {
+            s.bytes()
+                .enumerate()
+                .fold(0i32, |acc, (i, b)| acc | (((b - b'0') as i32) << (6 * i)))
+        };
+        for s in ["22012", "42501", "XX000", "P0001", "42P01"] {
+            assert_eq!(unpack_sqlstate(pack(s)), s);
+        }
+    }
+
+    #[test]
+    fn unauthorized_carries_www_authenticate() {
+        let r = Error::Pg {
+            sqlstate: "42501".into(),
+            message: "permission denied for table t".into(),
+            details: None,
+            hint: None,
+        }
+        .to_response(false);
+        assert_eq!(r.status, 401);
+        assert!(
+            r.headers
+                .contains(&("WWW-Authenticate", "Bearer".to_string()))
+        );
+    }
+}

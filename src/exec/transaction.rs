@@ -1,0 +1,49 @@
+//! One request = one top-level transaction. Any ERROR raised inside (or a Rust panic) is caught
+//! here, the transaction is aborted, and the worker carries on serving.
+
+use crate::error::{Error, unpack_sqlstate};
+use pgrx::pg_sys;
+use pgrx::pg_sys::panic::CaughtError;
+use pgrx::prelude::*;
+use std::panic::AssertUnwindSafe;
+
+/// Runs `body` in a fresh transaction; commits on `Ok`, aborts on `Err` or on any error raised
+/// inside (including one raised by COMMIT itself, e.g. a deferred constraint).
+pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+    unsafe {
+        pg_sys::SetCurrentStatementStartTimestamp();
+        pg_sys::StartTransactionCommand();
+        pg_sys::PushActiveSnapshot(pg_sys::GetTransactionSnapshot());
+    }
+    let body = AssertUnwindSafe(body);
+    let outcome = PgTryBuilder::new(move || {
+        let body = body;
+        let result = (body.0)();
+        if result.is_ok() {
+            unsafe {
+                pg_sys::PopActiveSnapshot();
+                pg_sys::CommitTransactionCommand();
+            }
+        }
+        result
+    })
+    .catch_others(|caught| Err(from_caught(caught)))
+    .execute();
+    if outcome.is_err() {
+        // Same recovery as PostgresMain after an ERROR; also right when COMMIT itself failed.
+        unsafe { pg_sys::AbortCurrentTransaction() };
+    }
+    outcome
+}
+
+fn from_caught(caught: CaughtError) -> Error {
+    match caught {
+        CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => Error::Pg {
+            sqlstate: unpack_sqlstate(r.sql_error_code() as i32),
+            message: r.message().to_string(),
+            details: r.detail().map(str::to_string),
+            hint: r.hint().map(str::to_string),
+        },
+        CaughtError::RustPanic { ereport, .. } => Error::internal(ereport.message().to_string()),
+    }
+}

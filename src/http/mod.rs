@@ -1,0 +1,256 @@
+//! The I/O thread: a current-thread tokio runtime running hyper's HTTP/1.1 server with
+//! keep-alive. It parses requests into `ApiRequest`s, hands them to the main thread, and writes
+//! back whatever comes out. Nothing here may call into Postgres (pgrx would panic).
+
+use crate::api::{ApiRequest, Response};
+use crate::error::Error;
+use crate::worker::Job;
+use crate::worker::wake::Wake;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use tokio::sync::{oneshot, watch};
+
+/// A freshly accepted connection counts as load until it sends its first request (or this much
+/// time passes): otherwise a worker could accept several new connections in a burst before any
+/// of them makes it busy, and serve them one after another while siblings sit idle.
+const FRESH_GRACE: Duration = Duration::from_millis(100);
+
+/// Bound on how long idle keep-alive connections and in-flight requests hold up shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+pub struct IoThread {
+    shutdown: watch::Sender<bool>,
+    finished: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl IoThread {
+    pub fn spawn(
+        socket: std::net::TcpListener,
+        jobs: mpsc::Sender<Job>,
+        wake: Arc<Wake>,
+    ) -> std::io::Result<IoThread> {
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let finished = Arc::new(AtomicBool::new(false));
+        let done = finished.clone();
+        let handle = std::thread::Builder::new()
+            .name("budgetbee-io".into())
+            .spawn(move || {
+                let result = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .and_then(|rt| rt.block_on(serve(socket, jobs, wake.clone(), shutdown_rx)));
+                if let Err(e) = result {
+                    // Not elog: this thread may not call Postgres. stderr reaches the server log.
+                    eprintln!("budgetbee: I/O thread stopped: {e}");
+                }
+                done.store(true, Ordering::SeqCst);
+                wake.notify();
+            })?;
+        Ok(IoThread {
+            shutdown,
+            finished,
+            handle: Some(handle),
+        })
+    }
+
+    pub fn begin_shutdown(&self) {
+        let _ = self.shutdown.send(true);
+    }
+
+    pub fn finished(&self) -> bool {
+        self.finished.load(Ordering::SeqCst)
+    }
+
+    pub fn join_if_finished(mut self) {
+        if self.finished() {
+            if let Some(h) = self.handle.take() {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+/// In-flight requests plus fresh connections of this worker. Accepting only while it is zero
+/// leaves new connections to idle siblings.
+type Load = Arc<watch::Sender<usize>>;
+
+fn add_load(load: &Load) {
+    load.send_modify(|n| *n += 1);
+}
+
+fn sub_load(load: &Load) {
+    load.send_modify(|n| *n = n.saturating_sub(1));
+}
+
+/// Releases a fresh connection's load exactly once, whichever comes first.
+#[derive(Clone)]
+struct Fresh {
+    pending: Arc<AtomicBool>,
+    load: Load,
+}
+
+impl Fresh {
+    fn new(load: &Load) -> Fresh {
+        add_load(load);
+        Fresh {
+            pending: Arc::new(AtomicBool::new(true)),
+            load: load.clone(),
+        }
+    }
+
+    fn release(&self) {
+        if self.pending.swap(false, Ordering::SeqCst) {
+            sub_load(&self.load);
+        }
+    }
+}
+
+struct InFlight(Load);
+
+impl InFlight {
+    fn new(load: &Load) -> InFlight {
+        add_load(load);
+        InFlight(load.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        sub_load(&self.0);
+    }
+}
+
+async fn serve(
+    socket: std::net::TcpListener,
+    jobs: mpsc::Sender<Job>,
+    wake: Arc<Wake>,
+    mut shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(socket)?;
+    let load: Load = Arc::new(watch::channel(0usize).0);
+    let mut load_rx = load.subscribe();
+    let graceful = GracefulShutdown::new();
+
+    'accepting: loop {
+        tokio::select! {
+            _ = shutdown.changed() => break 'accepting,
+            idle = load_rx.wait_for(|n| *n == 0) => if idle.is_err() { break 'accepting },
+        }
+        tokio::select! {
+            biased;
+            _ = shutdown.changed() => break 'accepting,
+            _ = load_rx.changed() => continue,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let fresh = Fresh::new(&load);
+                    let (jobs, wake, load, fresh2) = (jobs.clone(), wake.clone(), load.clone(), fresh.clone());
+                    let service = service_fn(move |req| {
+                        handle(req, jobs.clone(), wake.clone(), load.clone(), fresh2.clone())
+                    });
+                    let conn = http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .keep_alive(true)
+                        .title_case_headers(true)
+                        .serve_connection(TokioIo::new(stream), service);
+                    let conn = graceful.watch(conn);
+                    let on_close = fresh.clone();
+                    tokio::spawn(async move {
+                        let _ = conn.await;
+                        on_close.release();
+                    });
+                    tokio::spawn(async move {
+                        tokio::time::sleep(FRESH_GRACE).await;
+                        fresh.release();
+                    });
+                }
+                // EMFILE and friends: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+        }
+    }
+    drop(listener);
+    // Idle keep-alive connections close at once; in-flight requests get SHUTDOWN_GRACE.
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+    }
+    Ok(())
+}
+
+async fn handle(
+    req: hyper::Request<Incoming>,
+    jobs: mpsc::Sender<Job>,
+    wake: Arc<Wake>,
+    load: Load,
+    fresh: Fresh,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    fresh.release();
+    let head = req.method() == hyper::Method::HEAD;
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let parsed = ApiRequest::parse(
+        req.method().as_str(),
+        req.uri().path(),
+        req.uri().query(),
+        &headers,
+    );
+    let response = match parsed {
+        Err(e) => e.to_response(false),
+        Ok(request) => {
+            let _in_flight = InFlight::new(&load);
+            let (reply, answer) = oneshot::channel();
+            if jobs.send(Job { request, reply }).is_err() {
+                Error::worker_unavailable().to_response(false)
+            } else {
+                wake.notify();
+                answer
+                    .await
+                    .unwrap_or_else(|_| Error::worker_unavailable().to_response(false))
+            }
+        }
+    };
+    Ok(into_hyper(response, head))
+}
+
+fn into_hyper(r: Response, head: bool) -> hyper::Response<Full<Bytes>> {
+    let body = if head {
+        Bytes::new()
+    } else {
+        Bytes::from(r.body)
+    };
+    let mut out = hyper::Response::new(Full::new(body));
+    *out.status_mut() =
+        hyper::StatusCode::from_u16(r.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in r.headers {
+        // from_bytes lower-cases; hyper writes names Title-Case on the wire, as warp does.
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            out.headers_mut().append(n, v);
+        }
+    }
+    out
+}

@@ -1,0 +1,35 @@
+//! The listening socket, bound once in the postmaster by `_PG_init` and inherited by every worker
+//! through fork. No fd passing, no SO_REUSEPORT: one accept queue that only idle workers read.
+
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::os::fd::{FromRawFd, IntoRawFd, RawFd};
+use std::sync::atomic::{AtomicI32, Ordering};
+
+static LISTENER_FD: AtomicI32 = AtomicI32::new(-1);
+
+/// PostgREST's special host names: `*`/`!4` any IPv4, `*6`/`!6` any IPv6.
+fn resolve(host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+    let host = match host {
+        "*" | "!4" | "*4" => "0.0.0.0",
+        "!6" | "*6" => "::",
+        h => h,
+    };
+    Ok((host, port).to_socket_addrs()?.collect())
+}
+
+/// Binds and remembers the socket; returns the address actually bound (port 0 → a free port).
+pub fn bind(host: &str, port: u16) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(resolve(host, port)?.as_slice())?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    LISTENER_FD.store(listener.into_raw_fd(), Ordering::SeqCst);
+    Ok(addr)
+}
+
+/// The socket inherited from the postmaster, if it bound one. Each worker takes it once.
+pub fn take_inherited() -> Option<TcpListener> {
+    let fd: RawFd = LISTENER_FD.swap(-1, Ordering::SeqCst);
+    // SAFETY: the fd was created by `bind` in the postmaster and is owned by no one else in this
+    // process; swapping it out guarantees a single owner.
+    (fd >= 0).then(|| unsafe { TcpListener::from_raw_fd(fd) })
+}

@@ -217,7 +217,10 @@ impl ClusterBuilder {
 
     /// The usual cluster: budgetbee preloaded, its workers serving, the fixture loaded.
     pub fn start(self) -> Cluster {
-        let cluster = self.init_without_preload();
+        let mut cluster = self.init_without_preload();
+        if let Some((_, port)) = self.env.iter().find(|(k, _)| k == "PGRST_SERVER_PORT") {
+            cluster.http_port = port.parse().expect("PGRST_SERVER_PORT");
+        }
         cluster.stop_fast();
         let mut conf = format!(
             "shared_preload_libraries = 'budgetbee'\nbudgetbee.database = '{DB}'\n\

@@ -494,6 +494,9 @@ impl Conn {
     }
 }
 
+/// In `Case::expect_headers`, a value that means "this header must not be sent".
+pub const ABSENT: &str = "\u{0}absent";
+
 /// A table-driven case: request → expected status, headers and exact body.
 pub struct Case<'a> {
     pub name: &'a str,
@@ -515,7 +518,8 @@ pub fn run_cases(cluster: &Cluster, cases: &[Case]) {
             problems.push(format!("status {} (want {})", r.status, c.status));
         }
         for (name, value) in c.expect_headers {
-            if r.header(name) != Some(*value) {
+            let want = if *value == ABSENT { None } else { Some(*value) };
+            if r.header(name) != want {
                 problems.push(format!("{name}: {:?} (want {value:?})", r.header(name)));
             }
         }

@@ -141,7 +141,12 @@ impl ClusterBuilder {
             .next()
             .unwrap()
             .to_string();
-        let dir = PathBuf::from(format!("/var/tmp/budgetbee-e2e/pg{major}-{}", self.name));
+        // .ci/test points this at the clone's own state directory, so two checkouts testing at
+        // once never share a cluster.
+        let root = PathBuf::from(
+            std::env::var("BUDGETBEE_E2E_DIR").unwrap_or_else(|_| "/var/tmp/budgetbee-e2e".into()),
+        );
+        let dir = root.join(format!("pg{major}-{}", self.name));
         let bin = PathBuf::from(pg_config("--bindir"));
         let data = dir.join("data");
         if data.join("postmaster.pid").exists() {
@@ -159,11 +164,15 @@ impl ClusterBuilder {
         }
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let chown = Command::new("chown")
-            .args(["-R", "postgres:", "/var/tmp/budgetbee-e2e"])
-            .status()
-            .unwrap();
-        assert!(chown.success());
+        // Only this cluster's directory and its parent: other tests run beside it and their
+        // files come and go while we work.
+        for path in [&root, &dir] {
+            let chown = Command::new("chown")
+                .args(["postgres:", &path.to_string_lossy()])
+                .status()
+                .unwrap();
+            assert!(chown.success(), "chown {}", path.display());
+        }
         check(
             as_postgres(
                 &bin.join("initdb"),

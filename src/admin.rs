@@ -9,3 +9,11 @@ use pgrx::prelude::*;
 fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
+
+/// Makes every budgetbee worker reload its schema cache before its next request, like
+/// PostgREST's `NOTIFY pgrst, 'reload schema'`. Rarely needed: DDL is followed automatically.
+/// Takes effect when the calling transaction commits.
+#[pg_extern(volatile)]
+fn reload_schema() {
+    crate::schema::broadcast_reload();
+}

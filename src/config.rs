@@ -21,6 +21,7 @@ static DB_ANON_ROLE: GucSetting<Option<CString>> = GucSetting::<Option<CString>>
 static DB_URI: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static DATABASE: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static AUTHENTICATOR: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static DB_MAX_ROWS: GucSetting<i32> = GucSetting::<i32>::new(0);
 static LOG_LEVEL: GucSetting<i32> = GucSetting::<i32>::new(LogLevel::Error as i32);
 
 /// PostgREST's `log-level` values, in increasing verbosity.
@@ -63,6 +64,8 @@ pub struct Config {
     pub db_schemas: Vec<String>,
     pub db_extra_search_path: Vec<String>,
     pub db_anon_role: Option<String>,
+    /// `db-max-rows`: the most rows any read returns; `None` when unlimited (0).
+    pub db_max_rows: Option<i64>,
     pub database: String,
     pub authenticator: String,
     pub log_level: LogLevel,
@@ -88,6 +91,7 @@ impl Config {
                 &DB_EXTRA_SEARCH_PATH.get().map(lossy).unwrap_or_default(),
             ),
             db_anon_role: DB_ANON_ROLE.get().map(lossy).filter(|s| !s.is_empty()),
+            db_max_rows: Some(i64::from(DB_MAX_ROWS.get())).filter(|n| *n > 0),
             database: non_empty(DATABASE.get().map(lossy))
                 .or(uri.dbname)
                 .unwrap_or_else(|| "postgres".into()),
@@ -214,6 +218,7 @@ pub fn define_gucs() {
     env_boot_string(&DB_SCHEMAS, &["PGRST_DB_SCHEMAS", "PGRST_DB_SCHEMA"]);
     env_boot_string(&DB_EXTRA_SEARCH_PATH, &["PGRST_DB_EXTRA_SEARCH_PATH"]);
     env_boot_string(&DB_ANON_ROLE, &["PGRST_DB_ANON_ROLE"]);
+    env_boot_int(&DB_MAX_ROWS, &["PGRST_DB_MAX_ROWS", "PGRST_MAX_ROWS"]);
     env_boot_string(&DB_URI, &["PGRST_DB_URI"]);
     if let Some(level) = env_first(&["PGRST_LOG_LEVEL"]) {
         match LogLevel::parse(&level) {
@@ -271,6 +276,16 @@ pub fn define_gucs() {
         c"Role used for requests without a JWT (PGRST_DB_ANON_ROLE).",
         c"When unset, anonymous requests are refused with 401 PGRST302.",
         &DB_ANON_ROLE,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.db_max_rows",
+        c"Most rows a read returns; 0 means no limit (PGRST_DB_MAX_ROWS).",
+        c"Also the threshold of Prefer: count=estimated.",
+        &DB_MAX_ROWS,
+        0,
+        i32::MAX,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -60,6 +60,58 @@ impl Error {
         Error::api(416, "PGRST103", "Requested range not satisfiable").with_details(details)
     }
 
+    /// PGRST103 for an offset past the last row: `details` names both numbers.
+    pub fn range_out_of_bounds(offset: i64, total: i64) -> Error {
+        Error::invalid_range(format!(
+            "An offset of {offset} was requested, but there are only {total} rows."
+        ))
+    }
+
+    pub fn unacceptable_schema(schema: &str, exposed: &[String]) -> Error {
+        Error::api(406, "PGRST106", format!("Invalid schema: {schema}")).with_hint(Some(format!(
+            "Only the following schemas are exposed: {}",
+            exposed.join(", ")
+        )))
+    }
+
+    /// PGRST107: nothing the client accepts can be produced.
+    pub fn media_type(accepted: &[String]) -> Error {
+        Error::api(
+            406,
+            "PGRST107",
+            format!(
+                "None of these media types are available: {}",
+                accepted.join(", ")
+            ),
+        )
+    }
+
+    pub fn not_embedded(resource: &str) -> Error {
+        Error::api(
+            400,
+            "PGRST108",
+            format!("'{resource}' is not an embedded resource in this request"),
+        )
+        .with_hint(Some(format!(
+            "Verify that '{resource}' is included in the 'select' query parameter."
+        )))
+    }
+
+    /// PGRST116: the singular media type was asked for and the result is not one row.
+    pub fn singularity(rows: i64) -> Error {
+        Error::api(406, "PGRST116", "Cannot coerce the result to a single JSON object")
+            .with_details(format!("The result contains {rows} rows"))
+    }
+
+    pub fn invalid_preferences(prefs: &[String]) -> Error {
+        Error::api(400, "PGRST122", "Invalid preferences given with handling=strict")
+            .with_details(format!("Invalid preferences: {}", prefs.join(", ")))
+    }
+
+    pub fn aggregates_disabled() -> Error {
+        Error::api(400, "PGRST123", "Use of aggregate functions is not allowed")
+    }
+
     pub fn unsupported_method(method: &str) -> Error {
         Error::api(
             405,
@@ -97,6 +149,25 @@ impl Error {
             "PGRST000",
             "Database connection error. Retrying the connection.",
         )
+    }
+
+    /// PGRST002: the schema cache could not be loaded and there is no previous one to serve.
+    pub fn no_schema_cache() -> Error {
+        Error::api(
+            503,
+            "PGRST002",
+            "Could not query the database for the schema cache. Retrying.",
+        )
+    }
+
+    /// A value that Postgres cannot take as text (a NUL byte), refused as Postgres would.
+    pub fn invalid_text_value() -> Error {
+        Error::Pg {
+            sqlstate: "22021".into(),
+            message: "invalid byte sequence for encoding \"UTF8\": 0x00".into(),
+            details: None,
+            hint: None,
+        }
     }
 
     /// A bug on our side (a Rust panic caught before it reached Postgres).

@@ -38,6 +38,7 @@ pub extern "C-unwind" fn _PG_init() {
         unreachable!();
     }
     config::define_gucs();
+    schema::install_notify_hook();
     worker::register();
 }
 

@@ -1,10 +1,14 @@
 //! `ApiRequest`: what a client asked for, parsed and validated before any database work, and the
 //! `Response` that goes back. Pure Rust: this runs on the I/O thread.
 
+pub mod media;
+pub mod prefer;
 pub mod query;
 
 use crate::error::Error;
-pub use query::SelectItem;
+pub use media::MediaType;
+pub use prefer::{Count, Preferences};
+pub use query::{Field, Filter, IsValue, LogicTree, Operation, OrderTerm, SelectItem};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,11 +17,54 @@ pub enum Action {
     Read { head: bool },
 }
 
+/// Rows `first..=last` (`last` open when `None`), as PostgREST's ranges: from `limit`/`offset`
+/// intersected with a `Range` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub first: i64,
+    pub last: Option<i64>,
+}
+
+impl Range {
+    pub const ALL: Range = Range {
+        first: 0,
+        last: None,
+    };
+
+    fn intersect(self, other: Range) -> Range {
+        Range {
+            first: self.first.max(other.first),
+            last: match (self.last, other.last) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+
+    /// `LIMIT`, if any.
+    pub fn limit(&self) -> Option<i64> {
+        self.last.map(|l| (l - self.first + 1).max(0))
+    }
+
+    /// Caps the range at `max` rows (`db-max-rows`).
+    pub fn restrict(self, max: Option<i64>) -> Range {
+        match max {
+            Some(m) => self.intersect(Range {
+                first: 0,
+                last: Some(self.first + m - 1),
+            }),
+            None => self,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadQuery {
     pub select: Vec<SelectItem>,
-    pub limit: Option<i64>,
-    pub offset: i64,
+    pub filters: Vec<Filter>,
+    pub logic: Vec<LogicTree>,
+    pub order: Vec<OrderTerm>,
+    pub range: Range,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +76,13 @@ pub struct ApiRequest {
     /// The table or view named by the path, percent-decoded.
     pub resource: String,
     pub query: ReadQuery,
+    /// `Accept-Profile` (reads) / `Content-Profile` (writes): the schema asked for.
+    pub profile: Option<String>,
+    /// `Content-Location` of a read: the path and the query parameters sorted by name.
+    pub canonical: String,
+    /// The negotiated representation, or the 406 to send once the resource is known to exist.
+    pub media: Result<MediaType, Error>,
+    pub prefer: Preferences,
     /// `request.headers`: lower-cased names, no cookie (PostgREST keeps cookies apart).
     pub headers_json: String,
     /// `request.cookies`.
@@ -45,7 +99,7 @@ pub struct Response {
 
 impl ApiRequest {
     /// Builds the request from the HTTP pieces. Errors are PostgREST's, in PostgREST's order:
-    /// the path first, then the method, then the query string.
+    /// the path first, then the method, then the query string and ranges.
     pub fn parse(
         method: &str,
         path: &str,
@@ -76,12 +130,36 @@ impl ApiRequest {
         let Resource::Relation(resource) = resource else {
             unreachable!()
         };
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let pairs = query_pairs(query.unwrap_or(""));
+        let mut q = read_query(&pairs)?;
+        // RFC 9110: the Range header only applies to GET.
+        let header_range = if method == "GET" {
+            header("range").and_then(parse_range_header)
+        } else {
+            None
+        };
+        q.range = ranges(q.range, header_range)?;
         Ok(ApiRequest {
             method: method.to_string(),
             action,
             path: path.to_string(),
             resource,
-            query: read_query(query.unwrap_or(""))?,
+            query: q,
+            profile: header("accept-profile").map(|s| s.trim().to_string()),
+            canonical: canonical_location(path, &pairs),
+            media: media::negotiate_read(header("accept")),
+            prefer: Preferences::parse(
+                headers
+                    .iter()
+                    .filter(|(k, _)| k.eq_ignore_ascii_case("prefer"))
+                    .map(|(_, v)| v.as_str()),
+            ),
             headers_json: headers_json(headers),
             cookies_json: cookies_json(headers),
         })
@@ -115,37 +193,132 @@ fn resource_of(path: &str) -> Result<Resource, Error> {
     }
 }
 
-fn read_query(qs: &str) -> Result<ReadQuery, Error> {
+/// Query parameters PostgREST reserves; every other key is a filter or a logic tree.
+const RESERVED: &[&str] = &["select", "order", "limit", "offset", "columns", "on_conflict"];
+
+/// The query string as (name, value) pairs, decoded. Like PostgREST (http-types' parseQuery),
+/// `;` separates parameters as `&` does, and `+` is a space.
+fn query_pairs(qs: &str) -> Vec<(String, String)> {
+    qs.split(['&', ';'])
+        .filter(|p| !p.is_empty())
+        .flat_map(|p| form_urlencoded::parse(p.as_bytes()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// PostgREST's canonical location: parameters sorted by name (stably), each name and value
+/// percent-encoded except ASCII letters, digits and `-_.~`, repeated names joined with `,`.
+fn canonical_location(path: &str, pairs: &[(String, String)]) -> String {
+    let encode = |s: &str| {
+        let mut out = String::new();
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    };
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let name = &sorted[i].0;
+        let mut values = vec![encode(&sorted[i].1)];
+        while i + 1 < sorted.len() && &sorted[i + 1].0 == name {
+            i += 1;
+            values.push(encode(&sorted[i].1));
+        }
+        parts.push(format!("{}={}", encode(name), values.join(",")));
+        i += 1;
+    }
+    if parts.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", parts.join("&"))
+    }
+}
+
+fn read_query(pairs: &[(String, String)]) -> Result<ReadQuery, Error> {
     let mut q = ReadQuery {
         select: vec![SelectItem::Star],
-        limit: None,
-        offset: 0,
+        filters: Vec::new(),
+        logic: Vec::new(),
+        order: Vec::new(),
+        range: Range::ALL,
     };
-    for (key, value) in form_urlencoded::parse(qs.as_bytes()) {
-        match &*key {
-            "select" => q.select = query::parse_select(&value)?,
-            "limit" if !value.is_empty() => {
-                let n = query::parse_integer("limit", &value)?;
-                if n < 0 {
-                    return Err(Error::invalid_range(
-                        "Limit should be greater than or equal to zero.",
-                    ));
-                }
-                q.limit = Some(n);
+    let mut limit = None;
+    let mut offset = 0;
+    for (key, value) in pairs {
+        let (key, value) = (key.as_str(), value.as_str());
+        match key {
+            "select" => q.select = query::parse_select(value)?,
+            "order" if !value.is_empty() => q.order = query::parse_order(value)?,
+            // PostgREST reads these with readMaybe: a value that is not a number is ignored.
+            "limit" => limit = value.trim().parse::<i64>().ok().or(limit),
+            "offset" => offset = value.trim().parse::<i64>().unwrap_or(offset),
+            k if RESERVED.contains(&k) => {}
+            "or" | "and" | "not.or" | "not.and" => {
+                let negated = key.starts_with("not.");
+                let or = key.ends_with("or");
+                q.logic.push(query::parse_logic(negated, or, value)?);
             }
-            "offset" if !value.is_empty() => {
-                q.offset = query::parse_integer("offset", &value)?.max(0)
-            }
-            "limit" | "offset" => {}
             _ if value.is_empty() => {} // PostgREST ignores parameters without a value
-            other => {
-                return Err(Error::not_implemented(format!(
-                    "the query parameter '{other}' (filters, ordering, logic trees) is not served by this version of budgetbee"
-                )));
+            k if k.contains('.') && query::parse_field(k).is_err() => {
+                // `rel.col=...`, `rel.order=...`, `rel.or=...`: options for an embedded
+                // resource, and this request embeds nothing.
+                let resource = k.split('.').next().unwrap_or(k);
+                return Err(Error::not_embedded(resource));
+            }
+            k => {
+                let field = query::parse_field(k)?;
+                q.filters.push(query::parse_filter(field, value)?);
             }
         }
     }
+    if let Some(l) = limit {
+        if l < 0 {
+            return Err(Error::invalid_range(
+                "Limit should be greater than or equal to zero.",
+            ));
+        }
+    }
+    let first = offset.max(0);
+    q.range = Range {
+        first,
+        last: limit.map(|l| first + l - 1),
+    };
     Ok(q)
+}
+
+/// `Range: 0-9` / `Range: 10-` → rows; anything else is ignored, as PostgREST does.
+fn parse_range_header(value: &str) -> Option<Range> {
+    // PostgREST matches ^([0-9]+)-([0-9]*)$ and ignores anything else (`items=0-9` too).
+    let (a, b) = value.trim().split_once('-')?;
+    if a.is_empty() || !a.bytes().all(|c| c.is_ascii_digit()) || !b.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let first: i64 = a.parse().ok()?;
+    let last = if b.is_empty() { None } else { Some(b.parse().ok()?) };
+    Some(Range { first, last })
+}
+
+/// The page to read: `limit`/`offset` intersected with the Range header. A header whose upper
+/// bound is below its lower one is a 416.
+fn ranges(query: Range, header: Option<Range>) -> Result<Range, Error> {
+    let Some(h) = header else { return Ok(query) };
+    if matches!(h.last, Some(l) if l < h.first) {
+        return Err(Error::invalid_range(
+            "The lower boundary must be lower than or equal to the upper boundary in the Range header.",
+        ));
+    }
+    if query.limit() == Some(0) {
+        // limit=0 wins over any header range (PostgREST's "limit zero range").
+        return Ok(query);
+    }
+    Ok(h.intersect(query))
 }
 
 fn headers_json(headers: &[(String, String)]) -> String {
@@ -197,10 +370,40 @@ mod unit {
     #[test]
     fn limit_offset() {
         let q = get("/t", Some("limit=2&offset=4")).unwrap().query;
-        assert_eq!((q.limit, q.offset), (Some(2), 4));
+        assert_eq!(q.range, Range { first: 4, last: Some(5) });
+        assert_eq!(q.range.limit(), Some(2));
         assert_eq!(get("/t", Some("limit=-1")).unwrap_err().code(), "PGRST103");
-        assert_eq!(get("/t", Some("limit=x")).unwrap_err().code(), "PGRST100");
-        assert_eq!(get("/t", Some("limit=")).unwrap().query.limit, None);
+        assert_eq!(get("/t", Some("limit=x")).unwrap().query.range, Range::ALL);
+        assert_eq!(get("/t", Some("limit=")).unwrap().query.range, Range::ALL);
+    }
+
+    #[test]
+    fn range_header_intersects_limit_on_get_only() {
+        let h = |v: &str| vec![("Range".to_string(), v.to_string())];
+        let r = ApiRequest::parse("GET", "/t", Some("limit=5"), &h("2-10")).unwrap();
+        assert_eq!(r.query.range, Range { first: 2, last: Some(4) });
+        let r = ApiRequest::parse("GET", "/t", None, &h("3-")).unwrap();
+        assert_eq!(r.query.range, Range { first: 3, last: None });
+        let r = ApiRequest::parse("HEAD", "/t", None, &h("3-4")).unwrap();
+        assert_eq!(r.query.range, Range::ALL);
+        let e = ApiRequest::parse("GET", "/t", None, &h("5-2")).unwrap_err();
+        assert_eq!(e.code(), "PGRST103");
+        let r = ApiRequest::parse("GET", "/t", None, &h("bytes=1-2")).unwrap();
+        assert_eq!(r.query.range, Range::ALL);
+        assert_eq!(
+            Range { first: 2, last: None }.restrict(Some(3)),
+            Range { first: 2, last: Some(4) }
+        );
+    }
+
+    #[test]
+    fn filters_logic_and_embeds() {
+        let q = get("/t", Some("a=eq.1&a=lt.5&or=(b.is.null,c.gt.2)&order=a.desc")).unwrap().query;
+        assert_eq!(q.filters.len(), 2);
+        assert_eq!(q.logic.len(), 1);
+        assert_eq!(q.order.len(), 1);
+        assert_eq!(get("/t", Some("clients.id=eq.1")).unwrap_err().code(), "PGRST108");
+        assert_eq!(get("/t", Some("a=eq")).unwrap_err().code(), "PGRST100");
     }
 
     #[test]
@@ -209,8 +412,8 @@ mod unit {
         assert_eq!(
             q.select,
             vec![
-                SelectItem::Column("id".into()),
-                SelectItem::Column("first name".into())
+                SelectItem::column("id"),
+                SelectItem::column("first name")
             ]
         );
     }

@@ -9,10 +9,130 @@ use pest::iterators::Pair;
 #[grammar = "api/query.pest"]
 struct QueryParser;
 
+/// `->` returns json, `->>` text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrow {
+    Json,
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonKey {
+    Key(String),
+    Index(i64),
+}
+
+/// A column, possibly followed by a JSON path: `data->a->>b`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub path: Vec<(Arrow, JsonKey)>,
+}
+
+impl Field {
+    /// The output name PostgREST gives a selected field: the last JSON key, else the column.
+    pub fn output_name(&self) -> String {
+        match self.path.last() {
+            Some((_, JsonKey::Key(k))) => k.clone(),
+            Some((_, JsonKey::Index(_))) => self
+                .path
+                .iter()
+                .rev()
+                .find_map(|(_, k)| match k {
+                    JsonKey::Key(k) => Some(k.clone()),
+                    JsonKey::Index(_) => None,
+                })
+                .unwrap_or_else(|| self.name.clone()),
+            None => self.name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SelectItem {
     Star,
-    Column(String),
+    Field {
+        field: Field,
+        alias: Option<String>,
+        cast: Option<String>,
+    },
+}
+
+impl SelectItem {
+    #[cfg(test)]
+    pub fn column(name: &str) -> SelectItem {
+        SelectItem::Field {
+            field: Field {
+                name: name.to_string(),
+                path: Vec::new(),
+            },
+            alias: None,
+            cast: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    Any,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsValue {
+    Null,
+    NotNull,
+    True,
+    False,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// eq, gt, like, ... with an optional (any)/(all) modifier, and the operators without one.
+    Compare {
+        op: String,
+        quantifier: Option<Quantifier>,
+        value: String,
+    },
+    In(Vec<String>),
+    Is(IsValue),
+    Fts {
+        op: String,
+        language: Option<String>,
+        value: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub field: Field,
+    pub negated: bool,
+    pub operation: Operation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogicTree {
+    Expr {
+        negated: bool,
+        or: bool,
+        children: Vec<LogicTree>,
+    },
+    Filter(Filter),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderTerm {
+    pub field: Field,
+    pub descending: Option<bool>,
+    pub nulls_first: Option<bool>,
+}
+
+/// Features the grammar recognises but this version refuses with a clear error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsupported {
+    Embedding(String),
+    Aggregate,
 }
 
 /// `select=` value → items. An empty value selects no column, as in PostgREST.
@@ -26,31 +146,292 @@ pub fn parse_select(value: &str) -> Result<Vec<SelectItem>, Error> {
     for pair in pairs.flatten() {
         match pair.as_rule() {
             Rule::star => items.push(SelectItem::Star),
-            Rule::bare_name => items.push(SelectItem::Column(pair.as_str().trim().to_string())),
-            Rule::quoted_name => items.push(SelectItem::Column(quoted(pair))),
+            Rule::embed => {
+                let name = pair
+                    .into_inner()
+                    .find(|p| matches!(p.as_rule(), Rule::bare_name | Rule::quoted_value))
+                    .map(name_of)
+                    .unwrap_or_default();
+                return Err(unsupported(Unsupported::Embedding(name)));
+            }
+            Rule::column => items.push(column(pair)?),
             _ => {}
         }
     }
     Ok(items)
 }
 
-/// `limit=` / `offset=` value → integer, PGRST100 when it is not one.
-pub fn parse_integer(param: &str, value: &str) -> Result<i64, Error> {
-    QueryParser::parse(Rule::integer, value.trim())
-        .map_err(|e| parse_error(&format!("failed to parse {param} parameter ({value})"), e))?;
-    value.trim().parse::<i64>().map_err(|_| {
-        Error::query_param(
-            format!("\"failed to parse {param} parameter ({value})\" (line 1, column 1)"),
-            "number out of range",
-        )
+fn column(pair: Pair<Rule>) -> Result<SelectItem, Error> {
+    let mut alias = None;
+    let mut field = None;
+    let mut cast = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::alias => alias = p.into_inner().next().map(name_of),
+            Rule::field => field = Some(field_of(p)),
+            Rule::cast => cast = Some(p.as_str().trim().to_string()),
+            Rule::aggregate | Rule::count_star => return Err(unsupported(Unsupported::Aggregate)),
+            _ => {}
+        }
+    }
+    Ok(SelectItem::Field {
+        field: field.expect("the grammar guarantees a field"),
+        alias,
+        cast,
     })
 }
 
-fn quoted(pair: Pair<Rule>) -> String {
-    pair.into_inner()
+/// A filter's key (`col` or `data->>k`) → field.
+pub fn parse_field(key: &str) -> Result<Field, Error> {
+    let mut pairs = QueryParser::parse(Rule::field, key)
+        .map_err(|e| parse_error(&format!("failed to parse filter ({key})"), e))?;
+    let pair = pairs.next().expect("a field");
+    if pair.as_str().len() != key.len() {
+        // The rule has no EOI so that it can be reused inside other rules; check it here.
+        return Err(Error::query_param(
+            format!(
+                "\"failed to parse filter ({key})\" (line 1, column {})",
+                pair.as_str().chars().count() + 1
+            ),
+            format!(
+                "unexpected \"{}\" expecting \"->>\", \"->\" or end of input",
+                key[pair.as_str().len()..].chars().next().unwrap_or(' ')
+            ),
+        ));
+    }
+    Ok(field_of(pair))
+}
+
+/// A filter's value (`not.eq.5`, `in.(1,2)`, `fts(english).cat`) → operation.
+pub fn parse_filter(field: Field, value: &str) -> Result<Filter, Error> {
+    let pair = QueryParser::parse(Rule::filter, value)
+        .map_err(|e| parse_error(&format!("failed to parse filter ({value})"), e))?
         .next()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default()
+        .expect("a filter");
+    let mut negated = false;
+    let mut operation = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::negation => negated = true,
+            Rule::EOI => {}
+            _ => operation = Some(operation_of(p)),
+        }
+    }
+    Ok(Filter {
+        field,
+        negated,
+        operation: operation.expect("the grammar guarantees an operation"),
+    })
+}
+
+/// `or=(...)` / `not.and=(...)`: the key gives the operator, the value the operands.
+pub fn parse_logic(negated: bool, or: bool, value: &str) -> Result<LogicTree, Error> {
+    let pairs = QueryParser::parse(Rule::logic, value)
+        .map_err(|e| parse_error(&format!("failed to parse logic tree ({value})"), e))?;
+    let children = pairs
+        .flatten()
+        .next()
+        .map(|top| logic_children(top))
+        .unwrap_or_default();
+    Ok(LogicTree::Expr {
+        negated,
+        or,
+        children,
+    })
+}
+
+fn logic_children(top: Pair<Rule>) -> Vec<LogicTree> {
+    top.into_inner()
+        .filter_map(|p| match p.as_rule() {
+            Rule::logic_expr => Some(logic_expr(p)),
+            Rule::logic_filter => Some(LogicTree::Filter(logic_filter(p))),
+            _ => None,
+        })
+        .collect()
+}
+
+fn logic_expr(pair: Pair<Rule>) -> LogicTree {
+    let mut negated = false;
+    let mut or = false;
+    let mut children = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::negation => negated = true,
+            Rule::logic_name => or = p.as_str() == "or",
+            Rule::logic_expr => children.push(logic_expr(p)),
+            Rule::logic_filter => children.push(LogicTree::Filter(logic_filter(p))),
+            _ => {}
+        }
+    }
+    LogicTree::Expr {
+        negated,
+        or,
+        children,
+    }
+}
+
+fn logic_filter(pair: Pair<Rule>) -> Filter {
+    let mut field = None;
+    let mut negated = false;
+    let mut operation = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::field => field = Some(field_of(p)),
+            Rule::negation => negated = true,
+            _ => operation = Some(operation_of(p)),
+        }
+    }
+    Filter {
+        field: field.expect("a field"),
+        negated,
+        operation: operation.expect("an operation"),
+    }
+}
+
+fn operation_of(pair: Pair<Rule>) -> Operation {
+    let rule = pair.as_rule();
+    let mut name = String::new();
+    let mut quantifier = None;
+    let mut language = None;
+    let mut value = String::new();
+    let mut items = Vec::new();
+    let mut is = IsValue::Null;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::quant_name | Rule::simple_name | Rule::fts_name => name = p.as_str().into(),
+            Rule::quantifier => {
+                quantifier = Some(if p.as_str() == "any" {
+                    Quantifier::Any
+                } else {
+                    Quantifier::All
+                })
+            }
+            Rule::language => language = Some(p.as_str().to_string()),
+            Rule::value | Rule::logic_bare | Rule::pg_array => value = p.as_str().to_string(),
+            Rule::quoted_value => value = unquote(p),
+            // `in.()` is the empty list, not a list of one empty string.
+            Rule::list if p.as_str().trim_matches(|c| c == '(' || c == ')').trim().is_empty() => {}
+            Rule::list => {
+                for item in p.into_inner() {
+                    match item.as_rule() {
+                        Rule::quoted_value => items.push(unquote(item)),
+                        _ => items.push(item.as_str().trim().to_string()),
+                    }
+                }
+            }
+            Rule::is_value => {
+                is = match p.as_str().to_ascii_lowercase().as_str() {
+                    "null" => IsValue::Null,
+                    "not_null" => IsValue::NotNull,
+                    "true" => IsValue::True,
+                    "false" => IsValue::False,
+                    _ => IsValue::Unknown,
+                }
+            }
+            _ => {}
+        }
+    }
+    match rule {
+        Rule::in_op => Operation::In(items),
+        Rule::is_op => Operation::Is(is),
+        Rule::fts_op | Rule::logic_fts => Operation::Fts {
+            op: name,
+            language,
+            value,
+        },
+        _ => Operation::Compare {
+            op: name,
+            quantifier,
+            value,
+        },
+    }
+}
+
+/// `order=` value → terms.
+pub fn parse_order(value: &str) -> Result<Vec<OrderTerm>, Error> {
+    let pairs = QueryParser::parse(Rule::order, value)
+        .map_err(|e| parse_error(&format!("failed to parse order ({value})"), e))?;
+    let mut terms = Vec::new();
+    for term in pairs.flatten().filter(|p| p.as_rule() == Rule::order_term) {
+        let mut t = OrderTerm {
+            field: Field {
+                name: String::new(),
+                path: Vec::new(),
+            },
+            descending: None,
+            nulls_first: None,
+        };
+        for p in term.into_inner() {
+            match p.as_rule() {
+                Rule::field => t.field = field_of(p),
+                Rule::direction => t.descending = Some(p.as_str() == "desc"),
+                Rule::nulls => t.nulls_first = Some(p.as_str() == "nullsfirst"),
+                _ => {}
+            }
+        }
+        terms.push(t);
+    }
+    Ok(terms)
+}
+
+fn field_of(pair: Pair<Rule>) -> Field {
+    let mut inner = pair.into_inner();
+    let name = inner.next().map(name_of).unwrap_or_default();
+    let mut path = Vec::new();
+    if let Some(json_path) = inner.next() {
+        for op in json_path.into_inner() {
+            let mut parts = op.into_inner();
+            let arrow = match parts.next().map(|a| a.as_str()) {
+                Some("->>") => Arrow::Text,
+                _ => Arrow::Json,
+            };
+            let key = match parts.next() {
+                Some(k) if k.as_rule() == Rule::json_index => k
+                    .as_str()
+                    .parse::<i64>()
+                    .map(JsonKey::Index)
+                    .unwrap_or_else(|_| JsonKey::Key(k.as_str().to_string())),
+                Some(k) => JsonKey::Key(k.into_inner().next().map(name_of).unwrap_or_default()),
+                None => JsonKey::Key(String::new()),
+            };
+            path.push((arrow, key));
+        }
+    }
+    Field { name, path }
+}
+
+/// A bare or quoted name → its text (bare names lose surrounding spaces, as in PostgREST).
+fn name_of(pair: Pair<Rule>) -> String {
+    match pair.as_rule() {
+        Rule::quoted_value => unquote(pair),
+        _ => pair.as_str().trim().to_string(),
+    }
+}
+
+/// `"a\"b"` → `a"b`: a backslash keeps the next character literally.
+fn unquote(pair: Pair<Rule>) -> String {
+    let inner = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn unsupported(what: Unsupported) -> Error {
+    match what {
+        Unsupported::Embedding(name) => Error::not_implemented(format!(
+            "embedding resources ('{name}') is not served by this version of budgetbee"
+        )),
+        Unsupported::Aggregate => Error::aggregates_disabled(),
+    }
 }
 
 /// Renders a pest error the way PostgREST renders Parsec's: the message says what failed and
@@ -67,6 +448,7 @@ fn parse_error(what: &str, e: pest::error::Error<Rule>) -> Error {
     let expected: Vec<&str> = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             let mut v: Vec<&str> = positives.iter().map(describe).collect();
+            v.sort();
             v.dedup();
             v
         }
@@ -82,11 +464,41 @@ fn parse_error(what: &str, e: pest::error::Error<Rule>) -> Error {
 
 fn describe(rule: &Rule) -> &'static str {
     match rule {
-        Rule::star | Rule::bare_name | Rule::ident_part | Rule::quoted_name => {
-            "field name (* or [a..z0..9_$])"
+        Rule::star
+        | Rule::bare_name
+        | Rule::ident_part
+        | Rule::quoted_value
+        | Rule::field
+        | Rule::column
+        | Rule::embed
+        | Rule::alias
+        | Rule::count_star => "field name (* or [a..z0..9_$])",
+        Rule::quoted_inner | Rule::escaped => "closing quote",
+        Rule::cast => "cast type",
+        Rule::aggregate => "aggregate function",
+        Rule::arrow | Rule::json_op | Rule::json_path => "\"->>\" or \"->\"",
+        Rule::json_index | Rule::json_key => "json path key or index",
+        Rule::negation
+        | Rule::in_op
+        | Rule::is_op
+        | Rule::fts_op
+        | Rule::fts_name
+        | Rule::quant_op
+        | Rule::quant_name
+        | Rule::simple_op
+        | Rule::simple_name
+        | Rule::logic_fts
+        | Rule::logic_quant
+        | Rule::logic_simple => {
+            "operator (eq, gt, lt, gte, lte, neq, like, ilike, match, imatch, in, is, isdistinct, cs, cd, ov, sl, sr, nxr, nxl, adj, fts, plfts, phfts, wfts)"
         }
-        Rule::quoted_inner => "closing quote",
-        Rule::integer => "digit",
+        Rule::is_value => "null or trilean value (unknown, true, false)",
+        Rule::quantifier => "\"any\" or \"all\"",
+        Rule::language => "language",
+        Rule::list => "\"(\"",
+        Rule::logic_expr | Rule::logic_name | Rule::logic_filter => "logic operator or filter",
+        Rule::direction | Rule::nulls => "asc, desc, nullsfirst or nullslast",
+        Rule::order_term => "order term",
         Rule::EOI => "\",\" or end of input",
         _ => "valid syntax",
     }
@@ -95,32 +507,201 @@ fn describe(rule: &Rule) -> &'static str {
 #[cfg(test)]
 mod unit {
     use super::*;
-    use SelectItem::*;
+
+    fn col(name: &str) -> SelectItem {
+        SelectItem::column(name)
+    }
+
+    fn f(name: &str) -> Field {
+        Field {
+            name: name.into(),
+            path: Vec::new(),
+        }
+    }
 
     #[test]
     fn select_lists() {
         for (input, expected) in [
-            ("*", vec![Star]),
-            ("id,name", vec![Column("id".into()), Column("name".into())]),
-            (
-                " id , name ",
-                vec![Column("id".into()), Column("name".into())],
-            ),
-            ("\"a,b\",c", vec![Column("a,b".into()), Column("c".into())]),
-            ("first-name", vec![Column("first-name".into())]),
-            (
-                "prénom,$x,_y",
-                vec![
-                    Column("prénom".into()),
-                    Column("$x".into()),
-                    Column("_y".into()),
-                ],
-            ),
-            ("*,id", vec![Star, Column("id".into())]),
+            ("*", vec![SelectItem::Star]),
+            ("id,name", vec![col("id"), col("name")]),
+            (" id , name ", vec![col("id"), col("name")]),
+            ("\"a,b\",c", vec![col("a,b"), col("c")]),
+            ("first-name", vec![col("first-name")]),
+            ("prénom,$x,_y", vec![col("prénom"), col("$x"), col("_y")]),
+            ("*,id", vec![SelectItem::Star, col("id")]),
             ("", vec![]),
         ] {
             assert_eq!(parse_select(input).unwrap(), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn aliases_casts_and_json_paths() {
+        let items = parse_select("n:name,id::text,total:amount::int,data->a->>\"b c\",arr->-1")
+            .unwrap();
+        assert_eq!(
+            items[0],
+            SelectItem::Field {
+                field: f("name"),
+                alias: Some("n".into()),
+                cast: None
+            }
+        );
+        assert_eq!(
+            items[1],
+            SelectItem::Field {
+                field: f("id"),
+                alias: None,
+                cast: Some("text".into())
+            }
+        );
+        assert_eq!(
+            items[2],
+            SelectItem::Field {
+                field: f("amount"),
+                alias: Some("total".into()),
+                cast: Some("int".into())
+            }
+        );
+        let SelectItem::Field { field, .. } = &items[3] else {
+            panic!()
+        };
+        assert_eq!(
+            field.path,
+            vec![
+                (Arrow::Json, JsonKey::Key("a".into())),
+                (Arrow::Text, JsonKey::Key("b c".into()))
+            ]
+        );
+        assert_eq!(field.output_name(), "b c");
+        let SelectItem::Field { field, .. } = &items[4] else {
+            panic!()
+        };
+        assert_eq!(field.path, vec![(Arrow::Json, JsonKey::Index(-1))]);
+        assert_eq!(field.output_name(), "arr");
+    }
+
+    #[test]
+    fn embedding_and_aggregates_are_refused_clearly() {
+        assert_eq!(parse_select("id,clients(*)").unwrap_err().code(), "PGRST127");
+        assert_eq!(parse_select("amount.sum()").unwrap_err().code(), "PGRST123");
+        assert_eq!(parse_select("count()").unwrap_err().code(), "PGRST123");
+    }
+
+    #[test]
+    fn filters() {
+        let op = |v: &str| parse_filter(f("c"), v).unwrap();
+        assert_eq!(
+            op("eq.5").operation,
+            Operation::Compare {
+                op: "eq".into(),
+                quantifier: None,
+                value: "5".into()
+            }
+        );
+        assert!(op("not.eq.5").negated);
+        assert_eq!(
+            op("like(any).{a*,*b}").operation,
+            Operation::Compare {
+                op: "like".into(),
+                quantifier: Some(Quantifier::Any),
+                value: "{a*,*b}".into()
+            }
+        );
+        assert_eq!(
+            op("in.(1, \"a,b\",\"c\\\"d\")").operation,
+            Operation::In(vec!["1".into(), "a,b".into(), "c\"d".into()])
+        );
+        assert_eq!(op("in.()").operation, Operation::In(vec![]));
+        assert_eq!(op("is.NULL").operation, Operation::Is(IsValue::Null));
+        assert_eq!(op("is.not_null").operation, Operation::Is(IsValue::NotNull));
+        assert_eq!(
+            op("fts(english).cat & dog").operation,
+            Operation::Fts {
+                op: "fts".into(),
+                language: Some("english".into()),
+                value: "cat & dog".into()
+            }
+        );
+        assert_eq!(
+            op("isdistinct.x").operation,
+            Operation::Compare {
+                op: "isdistinct".into(),
+                quantifier: None,
+                value: "x".into()
+            }
+        );
+        assert_eq!(
+            op("eq.a.b,c").operation,
+            Operation::Compare {
+                op: "eq".into(),
+                quantifier: None,
+                value: "a.b,c".into()
+            }
+        );
+        for bad in ["", "eq", "xx.1", "is.maybe", "in.1,2", "neq(any).1", "not.not.eq.1"] {
+            let e = parse_filter(f("c"), bad).unwrap_err();
+            assert_eq!(e.code(), "PGRST100", "{bad}");
+        }
+    }
+
+    #[test]
+    fn filter_keys_take_json_paths() {
+        let field = parse_field("data->a->>b").unwrap();
+        assert_eq!(field.name, "data");
+        assert_eq!(field.path.len(), 2);
+        assert!(parse_field("a(b)").is_err());
+    }
+
+    #[test]
+    fn logic_trees_nest() {
+        let t = parse_logic(false, true, "(a.eq.1,and(b.gt.0,not.or(c.is.null,d.in.(1,2))),e.not.like.\"x,y\")")
+            .unwrap();
+        let LogicTree::Expr { or, children, .. } = &t else {
+            panic!()
+        };
+        assert!(*or);
+        assert_eq!(children.len(), 3);
+        let LogicTree::Expr {
+            or: false,
+            children: inner,
+            ..
+        } = &children[1]
+        else {
+            panic!("{:?}", children[1])
+        };
+        assert!(matches!(&inner[1], LogicTree::Expr { negated: true, or: true, .. }));
+        let LogicTree::Filter(last) = &children[2] else {
+            panic!()
+        };
+        assert!(last.negated);
+        assert_eq!(
+            last.operation,
+            Operation::Compare {
+                op: "like".into(),
+                quantifier: None,
+                value: "x,y".into()
+            }
+        );
+        let t = parse_logic(false, false, "(tags.cs.{a,b},r.adj.\"[1,2)\")").unwrap();
+        let LogicTree::Expr { children, .. } = t else {
+            panic!()
+        };
+        assert_eq!(children.len(), 2);
+        assert!(parse_logic(false, true, "(a.eq.1").is_err());
+        assert!(parse_logic(false, true, "a.eq.1").is_err());
+    }
+
+    #[test]
+    fn order_terms() {
+        let t = parse_order("a.desc.nullslast,b,data->>k.asc,c.nullsfirst").unwrap();
+        assert_eq!(t.len(), 4);
+        assert_eq!((t[0].descending, t[0].nulls_first), (Some(true), Some(false)));
+        assert_eq!((t[1].descending, t[1].nulls_first), (None, None));
+        assert_eq!(t[2].field.path.len(), 1);
+        assert_eq!((t[3].descending, t[3].nulls_first), (None, Some(true)));
+        assert!(parse_order("a.up").is_err());
+        assert!(parse_order("").is_err());
     }
 
     #[test]
@@ -146,36 +727,40 @@ mod unit {
     }
 
     #[test]
-    fn integers() {
-        assert_eq!(parse_integer("limit", "10").unwrap(), 10);
-        assert_eq!(parse_integer("limit", "-1").unwrap(), -1);
-        assert!(parse_integer("limit", "ten").is_err());
-        assert!(parse_integer("offset", "1.5").is_err());
-        assert!(parse_integer("offset", "99999999999999999999").is_err());
-    }
-
-    #[test]
     fn arbitrary_input_never_panics() {
-        // A cheap deterministic fuzz: every 1..3-char string over a hostile alphabet.
-        let alphabet: Vec<char> = "a*,\"() .-:>\\'$_é\u{0}".chars().collect();
-        let mut inputs = vec![String::new()];
+        // A deterministic fuzz: every string of up to 3 characters over a hostile alphabet,
+        // then pseudo-random longer ones, fed to every entry point.
+        let alphabet: Vec<char> = "a*,\"() .-:>\\{}$_é\u{0}".chars().collect();
+        let mut layer = vec![String::new()];
+        let mut all = Vec::new();
         for _ in 0..3 {
             let mut next = Vec::new();
-            for s in &inputs {
+            for s in &layer {
                 for c in &alphabet {
                     next.push(format!("{s}{c}"));
                 }
             }
-            inputs.extend(next.clone());
-            inputs = inputs
-                .into_iter()
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            all.extend(next.iter().cloned());
+            layer = next;
         }
-        for s in &inputs {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = 4 + (seed >> 59) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((seed >> (i % 16 * 4)) as usize + i) % alphabet.len()])
+                .collect();
+            all.push(s);
+        }
+        for s in &all {
             let _ = parse_select(s);
-            let _ = parse_integer("limit", s);
+            let _ = parse_order(s);
+            let _ = parse_field(s);
+            let _ = parse_filter(f("c"), s);
+            let _ = parse_filter(f("c"), &format!("eq.{s}"));
+            let _ = parse_filter(f("c"), &format!("in.({s})"));
+            let _ = parse_logic(false, true, &format!("({s})"));
+            let _ = parse_logic(false, true, &format!("(a.eq.{s})"));
         }
     }
 }

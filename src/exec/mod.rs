@@ -1,16 +1,17 @@
 //! Runs an ApiRequest on the worker's main thread: one transaction, request context, plan, SQL
 //! via SPI → status, headers, body. The body bytes come from Postgres and are not re-parsed.
 
+pub mod statement;
 mod transaction;
 
-use crate::api::{Action, ApiRequest, Response};
+use crate::api::{ApiRequest, Count, MediaType, Response};
 use crate::config::Config;
 use crate::error::Error;
-use crate::sql::{self, Param, Statement};
-use crate::{plan, schema};
-use pgrx::datum::DatumWithOid;
+use crate::schema::{self, SchemaCache};
+use crate::sql::{self, Statement};
+use crate::plan;
 use pgrx::prelude::*;
-use pgrx::spi::SpiClient;
+use std::rc::Rc;
 
 /// Serves one request. Never fails: every error becomes a PostgREST-shaped response.
 pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
@@ -19,23 +20,57 @@ pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
         return Error::anonymous_disabled().to_response(false);
     };
     let authenticated = false;
-    match transaction::run(|| Spi::connect(|client| read(&client, req, cfg, role))) {
-        Ok(resp) => resp,
+    if req.prefer.strict == Some(true) && !req.prefer.invalid.is_empty() {
+        return Error::invalid_preferences(&req.prefer.invalid).to_response(authenticated);
+    }
+    let schema = match profile(req, cfg) {
+        Ok(s) => s,
+        Err(e) => return e.to_response(authenticated),
+    };
+    let outcome = transaction::run(|| {
+        let cache = schema::current(&cfg.db_schemas, |schemas| {
+            transaction::subtransaction(|| Spi::connect(|client| schema::load(&client, schemas)))
+        })?;
+        // GET and HEAD run read-only, as PostgREST's BEGIN READ ONLY: a view or function that
+        // writes fails with 25006 (405).
+        unsafe { pg_sys::XactReadOnly = true };
+        Spi::connect(|_client| read(&cache, req, cfg, role, &schema))
+    });
+    match outcome {
+        Ok(mut resp) => {
+            // PostgREST names the schema when there is a choice, or when the client chose.
+            if cfg.db_schemas.len() > 1 || req.profile.is_some() {
+                resp.headers.push(("Content-Profile", schema));
+            }
+            resp
+        }
         Err(e) => e.to_response(authenticated),
     }
 }
 
+/// The schema a request reads: `Accept-Profile` when given (it must be exposed), else the first
+/// exposed schema.
+fn profile(req: &ApiRequest, cfg: &Config) -> Result<String, Error> {
+    match &req.profile {
+        Some(p) if !cfg.db_schemas.iter().any(|s| s == p) => {
+            Err(Error::unacceptable_schema(p, &cfg.db_schemas))
+        }
+        Some(p) => Ok(p.clone()),
+        None => Ok(cfg.default_schema().to_string()),
+    }
+}
+
 fn read(
-    client: &SpiClient<'_>,
+    cache: &Rc<SchemaCache>,
     req: &ApiRequest,
     cfg: &Config,
     role: &str,
+    schema: &str,
 ) -> Result<Response, Error> {
-    let Action::Read { head } = req.action;
-    let schema = cfg.default_schema();
-    let relation = schema::find_relation(client, schema, &req.resource)?;
+    let relation = cache.relation(schema, &req.resource)?;
+    let plan = plan::read(req, relation, cfg.db_max_rows)?;
+    let generation = cache.generation;
     run(
-        client,
         &sql::request_context(&sql::RequestContext {
             search_path: sql::search_path(schema, &cfg.db_extra_search_path),
             role,
@@ -44,63 +79,100 @@ fn read(
             headers_json: &req.headers_json,
             cookies_json: &req.cookies_json,
         }),
+        generation,
     )?;
-    let plan = plan::read(req, relation, head);
-    let stmt = sql::read(&plan);
-    let table = client
-        .select(&*stmt.text, Some(1), &datums(&stmt))
-        .map_err(spi_error)?
-        .first();
-    let page_total: i64 = table.get(2).map_err(spi_error)?.unwrap_or(0);
-    let body: String = table.get(3).map_err(spi_error)?.unwrap_or_default();
+    let row = run(&sql::read(&plan), generation)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let column = |i: usize| row.get(i).cloned().flatten();
+    let mut total = column(0).and_then(|t| t.parse::<i64>().ok());
+    let page_total: i64 = column(1).and_then(|t| t.parse().ok()).unwrap_or(0);
+    let body = column(2).unwrap_or_default();
+
+    match plan.count {
+        Some(Count::Planned) => total = Some(planned_rows(&plan, generation)?),
+        // PostgREST: exact up to db-max-rows, the planner's estimate beyond (and always the
+        // estimate when there is no db-max-rows, since any count exceeds "no limit").
+        Some(Count::Estimated) if plan.max_rows.is_none_or(|m| total.unwrap_or(0) > m) => {
+            total = Some(total.unwrap_or(0).max(planned_rows(&plan, generation)?))
+        }
+        _ => {}
+    }
+
+    if let MediaType::Singular { .. } = plan.media {
+        if page_total != 1 {
+            return Err(Error::singularity(page_total));
+        }
+    }
+
+    let first = plan.range.first;
+    let last = first + page_total - 1;
+    let content_range = ("Content-Range", content_range(first, last, total));
+    let applied = req.prefer.applied_to_read().map(|a| ("Preference-Applied", a));
+    let mut status = 200;
+    if let Some(total) = total {
+        if first > total {
+            // PostgREST builds this 416 as an ordinary response: the count headers stay and
+            // there is no Proxy-Status.
+            let mut r = Error::range_out_of_bounds(first, total).to_response(false);
+            r.headers.retain(|(name, _)| *name != "Proxy-Status");
+            r.headers.push(content_range);
+            r.headers.extend(applied);
+            return Ok(r);
+        }
+        if 1 + last - first < total {
+            status = 206;
+        }
+    }
+    let mut headers = vec![
+        ("Content-Type", plan.media.content_type().to_string()),
+        content_range,
+        ("Content-Location", req.canonical.clone()),
+    ];
+    headers.extend(applied);
     Ok(Response {
-        status: 200,
-        headers: vec![
-            (
-                "Content-Type",
-                "application/json; charset=utf-8".to_string(),
-            ),
-            ("Content-Range", content_range(plan.offset, page_total)),
-        ],
-        body: if head { Vec::new() } else { body.into_bytes() },
+        status,
+        headers,
+        body: if plan.head { Vec::new() } else { body.into_bytes() },
     })
 }
 
-fn run(client: &SpiClient<'_>, stmt: &Statement) -> Result<(), Error> {
-    client
-        .select(&*stmt.text, None, &datums(stmt))
-        .map_err(spi_error)?;
-    Ok(())
+fn run(stmt: &Statement, generation: u64) -> Result<Vec<statement::Row>, Error> {
+    statement::execute(&stmt.text, &stmt.params, generation, false)
 }
 
-fn datums(stmt: &Statement) -> Vec<DatumWithOid<'_>> {
-    stmt.params
-        .iter()
-        .map(|p| match p {
-            Param::Text(s) => s.as_str().into(),
-            Param::Int8(n) => (*n).into(),
-        })
-        .collect()
+/// The planner's estimate of the filtered relation's rows ("Plan Rows" of the top node).
+fn planned_rows(plan: &plan::ReadPlan, generation: u64) -> Result<i64, Error> {
+    let rows = run(&sql::count_plan(plan), generation)?;
+    let json = rows
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&json)
+        .map_err(|e| Error::internal(format!("reading EXPLAIN output: {e}")))?;
+    Ok(v[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64)
 }
 
-fn spi_error(e: pgrx::spi::SpiError) -> Error {
-    Error::internal(e.to_string())
-}
-
-/// `Content-Range: <first>-<last>/<total or *>`; `*/*` for an empty page (PostgREST's
-/// `contentRangeH` without a count).
-pub fn content_range(offset: i64, page_total: i64) -> String {
-    if page_total > 0 {
-        format!("{offset}-{}/*", offset + page_total - 1)
+/// `Content-Range: <first>-<last>/<total or *>`, with `*` for the range when the page is empty
+/// or the total is zero (PostgREST's `contentRangeH`).
+pub fn content_range(first: i64, last: i64, total: Option<i64>) -> String {
+    let range = if total != Some(0) && first <= last {
+        format!("{first}-{last}")
     } else {
-        "*/*".to_string()
-    }
+        "*".to_string()
+    };
+    let total = total.map_or("*".to_string(), |t| t.to_string());
+    format!("{range}/{total}")
 }
 
 /// Whether the worker's own login role is a superuser (checked once at start, to warn).
 pub fn session_is_superuser() -> bool {
-    transaction::run(|| Spi::get_one::<bool>(sql::SESSION_IS_SUPERUSER).map_err(spi_error))
-        .ok()
-        .flatten()
-        .unwrap_or(false)
+    transaction::run(|| {
+        Spi::get_one::<bool>(sql::SESSION_IS_SUPERUSER)
+            .map_err(|e| Error::internal(e.to_string()))
+    })
+    .ok()
+    .flatten()
+    .unwrap_or(false)
 }

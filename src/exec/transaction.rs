@@ -36,6 +36,33 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
     outcome
 }
 
+/// Runs `body` in a subtransaction of the current transaction: an error inside rolls back
+/// only what `body` did, and the caller's transaction goes on.
+pub fn subtransaction<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+    let (context, owner) = unsafe { (pg_sys::CurrentMemoryContext, pg_sys::CurrentResourceOwner) };
+    unsafe {
+        pg_sys::BeginInternalSubTransaction(std::ptr::null());
+        pg_sys::MemoryContextSwitchTo(context);
+    }
+    let body = AssertUnwindSafe(body);
+    let outcome = PgTryBuilder::new(move || {
+        let body = body;
+        (body.0)()
+    })
+    .catch_others(|caught| Err(from_caught(caught)))
+    .execute();
+    unsafe {
+        if outcome.is_ok() {
+            pg_sys::ReleaseCurrentSubTransaction();
+        } else {
+            pg_sys::RollbackAndReleaseCurrentSubTransaction();
+        }
+        pg_sys::MemoryContextSwitchTo(context);
+        pg_sys::CurrentResourceOwner = owner;
+    }
+    outcome
+}
+
 fn from_caught(caught: CaughtError) -> Error {
     match caught {
         CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => Error::Pg {

@@ -1,33 +1,25 @@
 //! Plan → SQL text + bind parameters. The only place SQL is written. Values are always bind
 //! parameters; identifiers always go through `quote_ident`.
+//!
+//! Parameters are sent as text and typed by Postgres from their context (`exec::statement`
+//! prepares with variable parameter types), exactly like PostgREST's unknown-typed parameters:
+//! `id=eq.5` compares an integer column with an integer, `tags=cs.{a}` a text[] with a text[].
 
-use crate::api::SelectItem;
-use crate::plan::ReadPlan;
+pub mod catalog;
+mod read;
 
-/// A bind parameter, typed so Postgres does not have to guess.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Param {
-    Text(String),
-    Int8(i64),
-}
+pub use read::{count_plan, read};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Statement {
     pub text: String,
-    pub params: Vec<Param>,
+    pub params: Vec<String>,
 }
 
 impl Statement {
-    fn new() -> Statement {
-        Statement {
-            text: String::new(),
-            params: Vec::new(),
-        }
-    }
-
     /// Adds a parameter and returns its placeholder (`$n`).
-    fn bind(&mut self, p: Param) -> String {
-        self.params.push(p);
+    fn bind(&mut self, value: impl Into<String>) -> String {
+        self.params.push(value.into());
         format!("${}", self.params.len())
     }
 }
@@ -40,10 +32,6 @@ pub fn quote_ident(ident: &str) -> String {
 fn qualified(schema: &str, name: &str) -> String {
     format!("{}.{}", quote_ident(schema), quote_ident(name))
 }
-
-pub const FIND_RELATION: &str = "SELECT 1 FROM pg_catalog.pg_class c \
-     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-     WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r','v','m','f','p')";
 
 pub const SESSION_IS_SUPERUSER: &str =
     "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user";
@@ -59,7 +47,7 @@ pub struct RequestContext<'a> {
 }
 
 pub fn request_context(ctx: &RequestContext) -> Statement {
-    let mut s = Statement::new();
+    let mut s = Statement::default();
     let settings = [
         ("search_path", ctx.search_path.as_str()),
         ("role", ctx.role),
@@ -71,9 +59,9 @@ pub fn request_context(ctx: &RequestContext) -> Statement {
     let calls: Vec<String> = settings
         .iter()
         .map(|(name, value)| {
-            let n = s.bind(Param::Text(name.to_string()));
-            let v = s.bind(Param::Text(value.to_string()));
-            format!("pg_catalog.set_config({n}, {v}, true)")
+            let n = s.bind(*name);
+            let v = s.bind(*value);
+            format!("pg_catalog.set_config({n}::text, {v}::text, true)")
         })
         .collect();
     s.text = format!("SELECT {}", calls.join(", "));
@@ -89,72 +77,15 @@ pub fn search_path(schema: &str, extra: &[String]) -> String {
         .join(", ")
 }
 
-/// PostgREST's read statement: the query in a CTE, one result row with the page size and the
-/// body already serialised by Postgres (`json_agg`, `[]` when empty; nothing for HEAD).
-pub fn read(plan: &ReadPlan) -> Statement {
-    let mut s = Statement::new();
-    let table = qualified(&plan.relation.schema, &plan.relation.name);
-    let columns: Vec<String> = plan
-        .select
-        .iter()
-        .map(|item| match item {
-            SelectItem::Star => format!("{table}.*"),
-            SelectItem::Column(c) => format!("{table}.{}", quote_ident(c)),
-        })
-        .collect();
-    let mut source = format!("SELECT {} FROM {table}", columns.join(", "));
-    if let Some(limit) = plan.limit {
-        source.push_str(&format!(" LIMIT {}", s.bind(Param::Int8(limit))));
-    }
-    if plan.offset > 0 {
-        source.push_str(&format!(" OFFSET {}", s.bind(Param::Int8(plan.offset))));
-    }
-    let body = if plan.head {
-        "''::text"
-    } else {
-        "coalesce(json_agg(_postgrest_t), '[]')::text"
-    };
-    s.text = format!(
-        "WITH pgrst_source AS ({source}) \
-         SELECT null::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, \
-         {body} AS body \
-         FROM (SELECT * FROM pgrst_source) _postgrest_t"
-    );
-    s
-}
-
 #[cfg(test)]
 mod unit {
     use super::*;
-    use crate::schema::Relation;
-
-    fn plan(select: Vec<SelectItem>, limit: Option<i64>, offset: i64) -> ReadPlan {
-        ReadPlan {
-            relation: Relation {
-                schema: "public".into(),
-                name: "tx".into(),
-            },
-            select,
-            limit,
-            offset,
-            head: false,
-        }
-    }
 
     #[test]
     fn identifiers_are_quoted_once_and_escaped() {
         assert_eq!(quote_ident("a"), "\"a\"");
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
         assert_eq!(quote_ident("x; DROP TABLE y--"), "\"x; DROP TABLE y--\"");
-    }
-
-    #[test]
-    fn read_binds_limit_and_offset() {
-        let s = read(&plan(vec![SelectItem::Column("id".into())], Some(5), 10));
-        assert!(s.text.starts_with(
-            "WITH pgrst_source AS (SELECT \"public\".\"tx\".\"id\" FROM \"public\".\"tx\" LIMIT $1 OFFSET $2)"
-        ));
-        assert_eq!(s.params, vec![Param::Int8(5), Param::Int8(10)]);
     }
 
     #[test]
@@ -169,7 +100,7 @@ mod unit {
         });
         assert!(!s.text.contains("anon"));
         assert_eq!(s.params.len(), 12);
-        assert_eq!(s.params[3], Param::Text("anon'; --".into()));
-        assert_eq!(s.params[1], Param::Text("\"public\", \"public\"".into()));
+        assert_eq!(s.params[3], "anon'; --");
+        assert_eq!(s.params[1], "\"public\", \"public\"");
     }
 }

@@ -85,6 +85,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
 
     let mut cfg = Config::load();
     BackgroundWorker::connect_worker_to_spi(Some(&cfg.database), Some(&cfg.authenticator));
+    crate::schema::watch_catalog();
     if exec::session_is_superuser() {
         warning!(
             "budgetbee worker {index}: connected as \"{}\", a superuser: any SQL a request reaches \
@@ -115,6 +116,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         if BackgroundWorker::sighup_received() {
             unsafe { pg_sys::ProcessConfigFile(pg_sys::GucContext::PGC_SIGHUP) };
             cfg = Config::load();
+            crate::schema::mark_stale();
         }
         if BackgroundWorker::sigterm_received() && draining_since.is_none() {
             io.begin_shutdown();

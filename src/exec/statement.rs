@@ -1,0 +1,226 @@
+//! Prepared statements, reused per worker.
+//!
+//! A statement's text depends only on the request's shape (values are parameters), so each
+//! distinct text is prepared once and kept (bounded, oldest evicted). Parameter types are
+//! inferred by Postgres from the statement, as for PostgREST's unknown-typed parameters: the
+//! text is first analysed with variable parameter types, then prepared for keeps with the
+//! types found. Values are converted with each type's input function, so `id=eq.abc` fails
+//! with Postgres's own 22P02 message. Plans are dropped whenever the schema cache reloads.
+
+use crate::error::Error;
+use pgrx::pg_sys;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
+
+/// Most statements kept per worker.
+const CAPACITY: usize = 256;
+
+struct Prepared {
+    plan: pg_sys::SPIPlanPtr,
+    /// (input function, I/O parameter) per parameter.
+    inputs: Vec<(pg_sys::Oid, pg_sys::Oid)>,
+}
+
+#[derive(Default)]
+struct Cache {
+    generation: u64,
+    plans: HashMap<String, Prepared>,
+    order: VecDeque<String>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+/// One result row as text (NULL → None), in column order.
+pub type Row = Vec<Option<String>>;
+
+/// Runs `text` with `params` inside the current SPI connection and returns the rows as text.
+/// `generation` is the schema cache's: a new one drops every kept plan first.
+pub fn execute(
+    text: &str,
+    params: &[String],
+    generation: u64,
+    read_only: bool,
+) -> Result<Vec<Row>, Error> {
+    let values: Vec<CString> = params
+        .iter()
+        .map(|p| CString::new(p.as_str()).map_err(|_| Error::invalid_text_value()))
+        .collect::<Result<_, _>>()?;
+    let (plan, inputs) = prepared(text, generation)?;
+    unsafe {
+        let mut datums: Vec<pg_sys::Datum> = values
+            .iter()
+            .zip(&inputs)
+            .map(|(v, (input, ioparam))| {
+                pg_sys::OidInputFunctionCall(*input, v.as_ptr() as *mut c_char, *ioparam, -1)
+            })
+            .collect();
+        let nulls: Vec<c_char> = vec![b' ' as c_char; datums.len()];
+        let rc = pg_sys::SPI_execute_plan(
+            plan,
+            datums.as_mut_ptr(),
+            nulls.as_ptr(),
+            read_only,
+            0,
+        );
+        if rc < 0 {
+            return Err(Error::internal(format!("SPI_execute_plan returned {rc}")));
+        }
+        Ok(rows())
+    }
+}
+
+fn prepared(
+    text: &str,
+    generation: u64,
+) -> Result<(pg_sys::SPIPlanPtr, Vec<(pg_sys::Oid, pg_sys::Oid)>), Error> {
+    let hit = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.generation != generation {
+            for (_, p) in c.plans.drain() {
+                unsafe { pg_sys::SPI_freeplan(p.plan) };
+            }
+            c.order.clear();
+            c.generation = generation;
+        }
+        c.plans.get(text).map(|p| (p.plan, p.inputs.clone()))
+    });
+    if let Some(hit) = hit {
+        return Ok(hit);
+    }
+    let ctext = CString::new(text).map_err(|_| Error::internal("NUL in statement text"))?;
+    let (plan, inputs) = unsafe { prepare(&ctext)? };
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.order.len() >= CAPACITY {
+            if let Some(old) = c.order.pop_front() {
+                if let Some(p) = c.plans.remove(&old) {
+                    unsafe { pg_sys::SPI_freeplan(p.plan) };
+                }
+            }
+        }
+        c.order.push_back(text.to_string());
+        c.plans.insert(
+            text.to_string(),
+            Prepared {
+                plan,
+                inputs: inputs.clone(),
+            },
+        );
+    });
+    Ok((plan, inputs))
+}
+
+/// Where `setup_parse_variable_parameters` keeps the types it infers during analysis.
+#[repr(C)]
+struct VariableParams {
+    types: *mut pg_sys::Oid,
+    count: c_int,
+}
+
+unsafe extern "C-unwind" {
+    // parser/parse_param.h (PG15+), not in pgrx's bindings.
+    fn setup_parse_variable_parameters(
+        pstate: *mut pg_sys::ParseState,
+        param_types: *mut *mut pg_sys::Oid,
+        num_params: *mut c_int,
+    );
+}
+
+unsafe extern "C-unwind" fn variable_params_hook(pstate: *mut pg_sys::ParseState, arg: *mut c_void) {
+    let vp = arg as *mut VariableParams;
+    unsafe { setup_parse_variable_parameters(pstate, &mut (*vp).types, &mut (*vp).count) };
+}
+
+unsafe fn prepare(
+    text: &CStr,
+) -> Result<(pg_sys::SPIPlanPtr, Vec<(pg_sys::Oid, pg_sys::Oid)>), Error> {
+    unsafe {
+        // 1. Analyse with variable parameter types to learn what each $n must be.
+        let mut vp = VariableParams {
+            types: std::ptr::null_mut(),
+            count: 0,
+        };
+        let probe = pg_sys::SPI_prepare_params(
+            text.as_ptr(),
+            Some(variable_params_hook),
+            &mut vp as *mut VariableParams as *mut c_void,
+            0,
+        );
+        if probe.is_null() {
+            return Err(Error::internal(format!(
+                "SPI_prepare_params failed: {}",
+                *std::ptr::addr_of!(pg_sys::SPI_result)
+            )));
+        }
+        // The hook's array holds what analysis inferred (SPI itself records no types for a
+        // plan prepared with a parser hook).
+        let n = vp.count;
+        let mut types: Vec<pg_sys::Oid> = (0..n as usize)
+            .map(|i| {
+                let t = *vp.types.add(i);
+                // A parameter nothing constrains stays text, as an untyped literal would.
+                if t == pg_sys::UNKNOWNOID || t == pg_sys::InvalidOid {
+                    pg_sys::TEXTOID
+                } else {
+                    t
+                }
+            })
+            .collect();
+        pg_sys::SPI_freeplan(probe);
+        // 2. Prepare for keeps with those types fixed: revalidation after DDL re-analyses with
+        //    the same types and never needs the probe's hook again.
+        let plan = pg_sys::SPI_prepare(text.as_ptr(), n, types.as_mut_ptr());
+        if plan.is_null() {
+            return Err(Error::internal(format!(
+                "SPI_prepare failed: {}",
+                *std::ptr::addr_of!(pg_sys::SPI_result)
+            )));
+        }
+        pg_sys::SPI_keepplan(plan);
+        let inputs = types
+            .iter()
+            .map(|t| {
+                let mut input = pg_sys::InvalidOid;
+                let mut ioparam = pg_sys::InvalidOid;
+                pg_sys::getTypeInputInfo(*t, &mut input, &mut ioparam);
+                (input, ioparam)
+            })
+            .collect();
+        Ok((plan, inputs))
+    }
+}
+
+/// The rows SPI just returned, rendered with each column's output function.
+unsafe fn rows() -> Vec<Row> {
+    unsafe {
+        let table = pg_sys::SPI_tuptable;
+        if table.is_null() {
+            return Vec::new();
+        }
+        let n = pg_sys::SPI_processed as usize;
+        let desc = (*table).tupdesc;
+        let natts = (*desc).natts;
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let tuple = *(*table).vals.add(i);
+            let row = (1..=natts)
+                .map(|col| {
+                    let v = pg_sys::SPI_getvalue(tuple, desc, col);
+                    if v.is_null() {
+                        None
+                    } else {
+                        let s = CStr::from_ptr(v).to_string_lossy().into_owned();
+                        pg_sys::pfree(v as *mut c_void);
+                        Some(s)
+                    }
+                })
+                .collect();
+            out.push(row);
+        }
+        pg_sys::SPI_freetuptable(table);
+        out
+    }
+}

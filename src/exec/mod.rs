@@ -28,7 +28,8 @@ pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
         Err(e) => return e.to_response(authenticated),
     };
     let outcome = transaction::run(|| {
-        let cache = schema::current(&cfg.db_schemas, |schemas| {
+        let log_reloads = cfg.log_level >= crate::config::LogLevel::Info;
+        let cache = schema::current(&cfg.db_schemas, log_reloads, |schemas| {
             transaction::subtransaction(|| Spi::connect(|client| schema::load(&client, schemas)))
         })?;
         // GET and HEAD run read-only, as PostgREST's BEGIN READ ONLY: a view or function that

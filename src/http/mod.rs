@@ -2,6 +2,8 @@
 //! keep-alive. It parses requests into `ApiRequest`s, hands them to the main thread, and writes
 //! back whatever comes out. Nothing here may call into Postgres (pgrx would panic).
 
+mod lenient;
+
 use crate::api::{ApiRequest, Response};
 use crate::error::Error;
 use crate::worker::Job;
@@ -165,7 +167,7 @@ async fn serve(
                         .timer(TokioTimer::new())
                         .keep_alive(true)
                         .title_case_headers(true)
-                        .serve_connection(TokioIo::new(stream), service);
+                        .serve_connection(TokioIo::new(lenient::LenientTarget::new(stream)), service);
                     let conn = graceful.watch(conn);
                     let on_close = fresh.clone();
                     tokio::spawn(async move {

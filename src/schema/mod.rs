@@ -179,6 +179,7 @@ pub fn mark_stale() {
 /// previous cache keeps serving, and only a worker that never loaded one answers 503.
 pub fn current(
     schemas: &[String],
+    log_reloads: bool,
     reload: impl FnOnce(&[String]) -> Result<SchemaCache, Error>,
 ) -> Result<Rc<SchemaCache>, Error> {
     let existing = CACHE.with(|c| c.borrow().clone());
@@ -188,9 +189,18 @@ pub fn current(
             return Ok(c);
         }
     }
+    let started = std::time::Instant::now();
     match reload(schemas) {
         Ok(mut fresh) => {
             fresh.generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
+            if log_reloads {
+                pgrx::log!(
+                    "budgetbee: schema cache loaded: {} relations, {} functions in {:.1} ms",
+                    fresh.relations.len(),
+                    fresh.functions.len(),
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
             let fresh = Rc::new(fresh);
             CACHE.with(|c| *c.borrow_mut() = Some(fresh.clone()));
             Ok(fresh)

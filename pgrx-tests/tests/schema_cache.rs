@@ -1,0 +1,88 @@
+//! The schema cache follows the catalog: DDL in psql is visible to the very next request, with
+//! no NOTIFY and no restart; PostgREST's NOTIFY and budgetbee.reload_schema() also reload.
+
+use budgetbee_e2e::{Cluster, ClusterBuilder};
+use std::sync::{Mutex, OnceLock};
+
+/// Both tests count reloads in the one worker's log; they take turns.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn cluster() -> &'static Cluster {
+    static C: OnceLock<Cluster> = OnceLock::new();
+    // One worker, so "the next request" is served by the worker that cached the old schema.
+    C.get_or_init(|| {
+        ClusterBuilder::new("schema-cache")
+            .pool(1)
+            .setting("budgetbee.log_level", "info")
+            .start()
+    })
+}
+
+fn get(path: &str) -> (u16, String) {
+    let r = cluster().request("GET", path, &[]);
+    (r.status, r.text())
+}
+
+#[test]
+fn ddl_is_visible_to_the_next_request() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    let (status, body) = get("/fresh");
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("PGRST205"), "{body}");
+
+    c.psql("CREATE TABLE fresh (id int); INSERT INTO fresh VALUES (1), (2); GRANT SELECT ON fresh TO anon;");
+    assert_eq!(get("/fresh?order=id"), (200, "[{\"id\":1}, \n {\"id\":2}]".into()));
+
+    c.psql("ALTER TABLE fresh ADD COLUMN note text DEFAULT 'x'");
+    assert_eq!(
+        get("/fresh?select=id,note&id=eq.2"),
+        (200, r#"[{"id":2,"note":"x"}]"#.into())
+    );
+
+    // A prepared statement compared id with an integer parameter; after the type changes the
+    // same request shape must be re-planned with a text parameter.
+    c.psql("ALTER TABLE fresh ALTER COLUMN id TYPE text");
+    assert_eq!(
+        get("/fresh?select=id&id=eq.2"),
+        (200, r#"[{"id":"2"}]"#.into())
+    );
+    assert_eq!(
+        get("/fresh?select=id&id=eq.abc"),
+        (200, "[]".into())
+    );
+
+    c.psql("ALTER TABLE fresh RENAME TO fresh2");
+    let (status, body) = get("/fresh");
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(
+        body,
+        r#"{"code":"PGRST205","details":null,"hint":"Perhaps you meant the table 'public.fresh2'","message":"Could not find the table 'public.fresh' in the schema cache"}"#
+    );
+
+    c.psql("DROP TABLE fresh2");
+    assert_eq!(get("/fresh2").0, 404);
+}
+
+#[test]
+fn notify_pgrst_and_reload_schema_reload_the_cache() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    let loads = || c.log().matches("budgetbee: schema cache loaded").count();
+    assert_eq!(get("/nothing_here").0, 404);
+    let before = loads();
+    assert_eq!(get("/nothing_here").0, 404);
+    assert_eq!(loads(), before, "no catalog change, no reload");
+
+    c.psql("NOTIFY pgrst, 'reload schema'");
+    assert_eq!(get("/nothing_here").0, 404);
+    assert_eq!(loads(), before + 1, "NOTIFY pgrst reloads");
+
+    c.psql("SELECT budgetbee.reload_schema()");
+    assert_eq!(get("/nothing_here").0, 404);
+    assert_eq!(loads(), before + 2, "budgetbee.reload_schema() reloads");
+
+    c.psql("NOTIFY other_channel, 'reload schema'");
+    assert_eq!(get("/nothing_here").0, 404);
+    assert_eq!(loads(), before + 2, "other channels are not ours");
+}

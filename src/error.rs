@@ -99,13 +99,21 @@ impl Error {
 
     /// PGRST116: the singular media type was asked for and the result is not one row.
     pub fn singularity(rows: i64) -> Error {
-        Error::api(406, "PGRST116", "Cannot coerce the result to a single JSON object")
-            .with_details(format!("The result contains {rows} rows"))
+        Error::api(
+            406,
+            "PGRST116",
+            "Cannot coerce the result to a single JSON object",
+        )
+        .with_details(format!("The result contains {rows} rows"))
     }
 
     pub fn invalid_preferences(prefs: &[String]) -> Error {
-        Error::api(400, "PGRST122", "Invalid preferences given with handling=strict")
-            .with_details(format!("Invalid preferences: {}", prefs.join(", ")))
+        Error::api(
+            400,
+            "PGRST122",
+            "Invalid preferences given with handling=strict",
+        )
+        .with_details(format!("Invalid preferences: {}", prefs.join(", ")))
     }
 
     pub fn aggregates_disabled() -> Error {

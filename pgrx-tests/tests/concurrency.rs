@@ -20,21 +20,33 @@ fn slow(port: u16) -> (Duration, i64) {
 // One test function: the two checks must not overlap, or each would steal the other's workers.
 #[test]
 fn pool_of_four_serves_four_slow_requests_at_once_and_stays_responsive() {
-    let c: Cluster = ClusterBuilder::new("concurrency").pool(4).fixture(FIXTURE).start();
+    let c: Cluster = ClusterBuilder::new("concurrency")
+        .pool(4)
+        .fixture(FIXTURE)
+        .start();
     let port = c.http_port;
 
     let t = Instant::now();
-    let results: Vec<(Duration, i64)> =
-        (0..4).map(|_| std::thread::spawn(move || slow(port))).collect::<Vec<_>>().into_iter().map(|h| h.join().unwrap()).collect();
+    let results: Vec<(Duration, i64)> = (0..4)
+        .map(|_| std::thread::spawn(move || slow(port)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
     let wall = t.elapsed();
     let mut pids: Vec<i64> = results.iter().map(|r| r.1).collect();
     pids.sort();
     pids.dedup();
     assert_eq!(pids.len(), 4, "four different workers served: {results:?}");
-    assert!(wall < Duration::from_millis(1800), "four 1 s requests took {wall:?}");
+    assert!(
+        wall < Duration::from_millis(1800),
+        "four 1 s requests took {wall:?}"
+    );
 
     // Three workers busy; a request on a new connection goes to the idle fourth.
-    let busy: Vec<_> = (0..3).map(|_| std::thread::spawn(move || slow(port))).collect();
+    let busy: Vec<_> = (0..3)
+        .map(|_| std::thread::spawn(move || slow(port)))
+        .collect();
     std::thread::sleep(Duration::from_millis(300));
     let t = Instant::now();
     let r = Conn::open(port).send("GET", "/fast", &[]);
@@ -44,5 +56,8 @@ fn pool_of_four_serves_four_slow_requests_at_once_and_stays_responsive() {
     for h in busy {
         h.join().unwrap();
     }
-    assert!(quick < Duration::from_millis(100), "new connection waited {quick:?} while three workers were busy");
+    assert!(
+        quick < Duration::from_millis(100),
+        "new connection waited {quick:?} while three workers were busy"
+    );
 }

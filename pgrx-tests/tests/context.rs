@@ -27,7 +27,12 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn cluster() -> &'static Cluster {
     static C: OnceLock<Cluster> = OnceLock::new();
-    C.get_or_init(|| ClusterBuilder::new("context").pool(1).fixture(FIXTURE).start())
+    C.get_or_init(|| {
+        ClusterBuilder::new("context")
+            .pool(1)
+            .fixture(FIXTURE)
+            .start()
+    })
 }
 
 fn whoami(conn: &mut Conn, headers: &[(&str, &str)]) -> serde_json::Value {
@@ -40,12 +45,19 @@ fn whoami(conn: &mut Conn, headers: &[(&str, &str)]) -> serde_json::Value {
 fn role_and_request_settings_are_visible_and_do_not_leak() {
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut conn = Conn::open(cluster().http_port);
-    let first = whoami(&mut conn, &[("X-Probe", "one"), ("Cookie", "session=abc; theme=dark")]);
+    let first = whoami(
+        &mut conn,
+        &[("X-Probe", "one"), ("Cookie", "session=abc; theme=dark")],
+    );
     assert_eq!(first["user"], "anon");
     assert_eq!(first["method"], "GET");
     assert_eq!(first["path"], "/whoami");
     assert_eq!(first["probe"], "one");
-    assert_eq!(first["cookie_header"], serde_json::Value::Null, "cookies stay out of request.headers");
+    assert_eq!(
+        first["cookie_header"],
+        serde_json::Value::Null,
+        "cookies stay out of request.headers"
+    );
     assert_eq!(first["cookies"], r#"{"session":"abc","theme":"dark"}"#);
     assert_eq!(first["search_path"], r#""public", "public""#);
 
@@ -73,11 +85,20 @@ fn a_failing_request_does_not_take_the_worker_down() {
     let before = whoami(&mut conn, &[]);
     let boom = conn.send("GET", "/boom", &[]);
     assert_eq!(boom.status, 400);
-    assert_eq!(boom.text(), r#"{"code":"22012","details":null,"hint":null,"message":"division by zero"}"#);
+    assert_eq!(
+        boom.text(),
+        r#"{"code":"22012","details":null,"hint":null,"message":"division by zero"}"#
+    );
     let after = whoami(&mut conn, &[]);
-    assert_eq!(after["pid"], before["pid"], "the same worker process serves on");
+    assert_eq!(
+        after["pid"], before["pid"],
+        "the same worker process serves on"
+    );
     // A new connection too, since db_pool = 1 there is only that worker.
-    assert_eq!(whoami(&mut Conn::open(cluster().http_port), &[])["pid"], before["pid"]);
+    assert_eq!(
+        whoami(&mut Conn::open(cluster().http_port), &[])["pid"],
+        before["pid"]
+    );
 }
 
 #[test]
@@ -89,7 +110,10 @@ fn sighup_reloads_the_anonymous_role_without_a_restart() {
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut seen = String::new();
     while Instant::now() < deadline {
-        seen = whoami(&mut Conn::open(c.http_port), &[])["user"].as_str().unwrap_or("").to_string();
+        seen = whoami(&mut Conn::open(c.http_port), &[])["user"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         if seen == "other_anon" {
             break;
         }

@@ -8,8 +8,14 @@ use std::time::Duration;
 fn create_extension_without_preload_says_what_to_add() {
     let c = ClusterBuilder::new("nopreload").init_without_preload();
     let err = c.psql_err(DB, "CREATE EXTENSION budgetbee");
-    assert!(err.contains("budgetbee must be loaded via shared_preload_libraries"), "{err}");
-    assert!(err.contains("HINT:  Add shared_preload_libraries = 'budgetbee' to postgresql.conf"), "{err}");
+    assert!(
+        err.contains("budgetbee must be loaded via shared_preload_libraries"),
+        "{err}"
+    );
+    assert!(
+        err.contains("HINT:  Add shared_preload_libraries = 'budgetbee' to postgresql.conf"),
+        "{err}"
+    );
     c.stop_fast();
 }
 
@@ -30,19 +36,36 @@ fn pgrst_environment_reaches_the_server_and_explicit_gucs_win() {
     assert_eq!(c.psql("SHOW budgetbee.db_pool"), "1");
     assert_eq!(c.psql("SHOW budgetbee.log_level"), "info");
     let r = Conn::open(port).send("GET", "/hello", &[]);
-    assert_eq!((r.status, r.text()), (200, r#"[{"greeting":"hi"}]"#.to_string()));
-    assert!(c.log().contains(r#"budgetbee: "GET /hello" 200"#), "info level logs requests:\n{}", c.log());
+    assert_eq!(
+        (r.status, r.text()),
+        (200, r#"[{"greeting":"hi"}]"#.to_string())
+    );
+    assert!(
+        c.log().contains(r#"budgetbee: "GET /hello" 200"#),
+        "info level logs requests:\n{}",
+        c.log()
+    );
     c.stop_fast();
 }
 
 #[test]
 fn fast_shutdown_with_idle_keep_alive_clients_is_quick() {
-    let c = ClusterBuilder::new("shutdown").pool(3).fixture("CREATE VIEW v AS SELECT 1 AS x; GRANT SELECT ON v TO anon;").start();
+    let c = ClusterBuilder::new("shutdown")
+        .pool(3)
+        .fixture("CREATE VIEW v AS SELECT 1 AS x; GRANT SELECT ON v TO anon;")
+        .start();
     let mut idle: Vec<Conn> = (0..6).map(|_| Conn::open(c.http_port)).collect();
     for conn in &mut idle {
         assert_eq!(conn.send("GET", "/v", &[]).status, 200);
     }
     let took = c.stop_fast();
-    assert!(took < Duration::from_secs(5), "pg_ctl stop -m fast took {took:?}");
-    assert!(c.log().contains("budgetbee worker 1: shut down"), "{}", c.log());
+    assert!(
+        took < Duration::from_secs(5),
+        "pg_ctl stop -m fast took {took:?}"
+    );
+    assert!(
+        c.log().contains("budgetbee worker 1: shut down"),
+        "{}",
+        c.log()
+    );
 }

@@ -32,7 +32,10 @@ fn ddl_is_visible_to_the_next_request() {
     assert!(body.contains("PGRST205"), "{body}");
 
     c.psql("CREATE TABLE fresh (id int); INSERT INTO fresh VALUES (1), (2); GRANT SELECT ON fresh TO anon;");
-    assert_eq!(get("/fresh?order=id"), (200, "[{\"id\":1}, \n {\"id\":2}]".into()));
+    assert_eq!(
+        get("/fresh?order=id"),
+        (200, "[{\"id\":1}, \n {\"id\":2}]".into())
+    );
 
     c.psql("ALTER TABLE fresh ADD COLUMN note text DEFAULT 'x'");
     assert_eq!(
@@ -47,10 +50,7 @@ fn ddl_is_visible_to_the_next_request() {
         get("/fresh?select=id&id=eq.2"),
         (200, r#"[{"id":"2"}]"#.into())
     );
-    assert_eq!(
-        get("/fresh?select=id&id=eq.abc"),
-        (200, "[]".into())
-    );
+    assert_eq!(get("/fresh?select=id&id=eq.abc"), (200, "[]".into()));
 
     c.psql("ALTER TABLE fresh RENAME TO fresh2");
     let (status, body) = get("/fresh");

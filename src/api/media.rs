@@ -10,7 +10,9 @@ pub enum MediaType {
     /// `application/vnd.pgrst.array+json;nulls=stripped`.
     JsonStripped,
     /// `application/vnd.pgrst.object+json`, nulls stripped or not: exactly one row.
-    Singular { stripped: bool },
+    Singular {
+        stripped: bool,
+    },
     Csv,
 }
 
@@ -80,9 +82,15 @@ fn mime_name(mt: &str) -> String {
                 "application/json".into()
             }
         }
-        "application/json" | "application/geo+json" | "text/csv" | "text/plain" | "text/xml"
-        | "application/openapi+json" | "application/x-www-form-urlencoded"
-        | "application/octet-stream" | "*/*" => base.into(),
+        "application/json"
+        | "application/geo+json"
+        | "text/csv"
+        | "text/plain"
+        | "text/xml"
+        | "application/openapi+json"
+        | "application/x-www-form-urlencoded"
+        | "application/octet-stream"
+        | "*/*" => base.into(),
         _ => base.into(),
     }
 }

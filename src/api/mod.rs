@@ -2,6 +2,7 @@
 //! `Response` that goes back. Pure Rust: this runs on the I/O thread.
 
 pub mod media;
+mod parse_error;
 pub mod prefer;
 pub mod query;
 
@@ -194,7 +195,14 @@ fn resource_of(path: &str) -> Result<Resource, Error> {
 }
 
 /// Query parameters PostgREST reserves; every other key is a filter or a logic tree.
-const RESERVED: &[&str] = &["select", "order", "limit", "offset", "columns", "on_conflict"];
+const RESERVED: &[&str] = &[
+    "select",
+    "order",
+    "limit",
+    "offset",
+    "columns",
+    "on_conflict",
+];
 
 /// The query string as (name, value) pairs, decoded. Like PostgREST (http-types' parseQuery),
 /// `;` separates parameters as `&` does, and `+` is a space.
@@ -297,11 +305,18 @@ fn read_query(pairs: &[(String, String)]) -> Result<ReadQuery, Error> {
 fn parse_range_header(value: &str) -> Option<Range> {
     // PostgREST matches ^([0-9]+)-([0-9]*)$ and ignores anything else (`items=0-9` too).
     let (a, b) = value.trim().split_once('-')?;
-    if a.is_empty() || !a.bytes().all(|c| c.is_ascii_digit()) || !b.bytes().all(|c| c.is_ascii_digit()) {
+    if a.is_empty()
+        || !a.bytes().all(|c| c.is_ascii_digit())
+        || !b.bytes().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     let first: i64 = a.parse().ok()?;
-    let last = if b.is_empty() { None } else { Some(b.parse().ok()?) };
+    let last = if b.is_empty() {
+        None
+    } else {
+        Some(b.parse().ok()?)
+    };
     Some(Range { first, last })
 }
 
@@ -370,7 +385,13 @@ mod unit {
     #[test]
     fn limit_offset() {
         let q = get("/t", Some("limit=2&offset=4")).unwrap().query;
-        assert_eq!(q.range, Range { first: 4, last: Some(5) });
+        assert_eq!(
+            q.range,
+            Range {
+                first: 4,
+                last: Some(5)
+            }
+        );
         assert_eq!(q.range.limit(), Some(2));
         assert_eq!(get("/t", Some("limit=-1")).unwrap_err().code(), "PGRST103");
         assert_eq!(get("/t", Some("limit=x")).unwrap().query.range, Range::ALL);
@@ -381,9 +402,21 @@ mod unit {
     fn range_header_intersects_limit_on_get_only() {
         let h = |v: &str| vec![("Range".to_string(), v.to_string())];
         let r = ApiRequest::parse("GET", "/t", Some("limit=5"), &h("2-10")).unwrap();
-        assert_eq!(r.query.range, Range { first: 2, last: Some(4) });
+        assert_eq!(
+            r.query.range,
+            Range {
+                first: 2,
+                last: Some(4)
+            }
+        );
         let r = ApiRequest::parse("GET", "/t", None, &h("3-")).unwrap();
-        assert_eq!(r.query.range, Range { first: 3, last: None });
+        assert_eq!(
+            r.query.range,
+            Range {
+                first: 3,
+                last: None
+            }
+        );
         let r = ApiRequest::parse("HEAD", "/t", None, &h("3-4")).unwrap();
         assert_eq!(r.query.range, Range::ALL);
         let e = ApiRequest::parse("GET", "/t", None, &h("5-2")).unwrap_err();
@@ -391,18 +424,33 @@ mod unit {
         let r = ApiRequest::parse("GET", "/t", None, &h("bytes=1-2")).unwrap();
         assert_eq!(r.query.range, Range::ALL);
         assert_eq!(
-            Range { first: 2, last: None }.restrict(Some(3)),
-            Range { first: 2, last: Some(4) }
+            Range {
+                first: 2,
+                last: None
+            }
+            .restrict(Some(3)),
+            Range {
+                first: 2,
+                last: Some(4)
+            }
         );
     }
 
     #[test]
     fn filters_logic_and_embeds() {
-        let q = get("/t", Some("a=eq.1&a=lt.5&or=(b.is.null,c.gt.2)&order=a.desc")).unwrap().query;
+        let q = get(
+            "/t",
+            Some("a=eq.1&a=lt.5&or=(b.is.null,c.gt.2)&order=a.desc"),
+        )
+        .unwrap()
+        .query;
         assert_eq!(q.filters.len(), 2);
         assert_eq!(q.logic.len(), 1);
         assert_eq!(q.order.len(), 1);
-        assert_eq!(get("/t", Some("clients.id=eq.1")).unwrap_err().code(), "PGRST108");
+        assert_eq!(
+            get("/t", Some("clients.id=eq.1")).unwrap_err().code(),
+            "PGRST108"
+        );
         assert_eq!(get("/t", Some("a=eq")).unwrap_err().code(), "PGRST100");
     }
 
@@ -411,10 +459,7 @@ mod unit {
         let q = get("/t", Some("select=id,%22first+name%22")).unwrap().query;
         assert_eq!(
             q.select,
-            vec![
-                SelectItem::column("id"),
-                SelectItem::column("first name")
-            ]
+            vec![SelectItem::column("id"), SelectItem::column("first name")]
         );
     }
 

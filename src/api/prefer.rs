@@ -107,7 +107,9 @@ mod unit {
 
     #[test]
     fn first_occurrence_wins_across_headers() {
-        let p = Preferences::parse(["count=planned, count=exact", "handling=strict ,  nope"].into_iter());
+        let p = Preferences::parse(
+            ["count=planned, count=exact", "handling=strict ,  nope"].into_iter(),
+        );
         assert_eq!(p.count, Some(Count::Planned));
         assert_eq!(p.strict, Some(true));
         assert_eq!(p.invalid, vec!["nope".to_string()]);
@@ -119,7 +121,9 @@ mod unit {
 
     #[test]
     fn known_tokens_are_not_invalid() {
-        let p = Preferences::parse(["return=minimal, tx=commit, max-affected=5, missing=default"].into_iter());
+        let p = Preferences::parse(
+            ["return=minimal, tx=commit, max-affected=5, missing=default"].into_iter(),
+        );
         assert!(p.invalid.is_empty());
         assert_eq!(p.max_affected, Some(5));
         assert_eq!(p.applied_to_read(), None);

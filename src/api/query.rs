@@ -1,6 +1,7 @@
 //! Query-string grammar (`query.pest`) → typed AST. No string splitting by hand: every value
 //! that reaches the planner went through a pest rule.
 
+use crate::api::parse_error::{self, Failure};
 use crate::error::Error;
 use pest::Parser;
 use pest::iterators::Pair;
@@ -140,8 +141,15 @@ pub fn parse_select(value: &str) -> Result<Vec<SelectItem>, Error> {
     if value.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let pairs = QueryParser::parse(Rule::select, value)
-        .map_err(|e| parse_error(&format!("failed to parse select parameter ({value})"), e))?;
+    let pairs = QueryParser::parse(Rule::select, value).map_err(|e| {
+        fail(
+            format!("failed to parse select parameter ({value})"),
+            value,
+            0,
+            e,
+            parse_error::select,
+        )
+    })?;
     let mut items = Vec::new();
     for pair in pairs.flatten() {
         match pair.as_rule() {
@@ -184,7 +192,7 @@ fn column(pair: Pair<Rule>) -> Result<SelectItem, Error> {
 /// A filter's key (`col` or `data->>k`) → field.
 pub fn parse_field(key: &str) -> Result<Field, Error> {
     let mut pairs = QueryParser::parse(Rule::field, key)
-        .map_err(|e| parse_error(&format!("failed to parse filter ({key})"), e))?;
+        .map_err(|e| parse_error(&format!("failed to parse filter ({key})"), 0, e))?;
     let pair = pairs.next().expect("a field");
     if pair.as_str().len() != key.len() {
         // The rule has no EOI so that it can be reused inside other rules; check it here.
@@ -205,7 +213,15 @@ pub fn parse_field(key: &str) -> Result<Field, Error> {
 /// A filter's value (`not.eq.5`, `in.(1,2)`, `fts(english).cat`) → operation.
 pub fn parse_filter(field: Field, value: &str) -> Result<Filter, Error> {
     let pair = QueryParser::parse(Rule::filter, value)
-        .map_err(|e| parse_error(&format!("failed to parse filter ({value})"), e))?
+        .map_err(|e| {
+            fail(
+                format!("failed to parse filter ({value})"),
+                value,
+                0,
+                e,
+                parse_error::filter,
+            )
+        })?
         .next()
         .expect("a filter");
     let mut negated = false;
@@ -226,8 +242,18 @@ pub fn parse_filter(field: Field, value: &str) -> Result<Filter, Error> {
 
 /// `or=(...)` / `not.and=(...)`: the key gives the operator, the value the operands.
 pub fn parse_logic(negated: bool, or: bool, value: &str) -> Result<LogicTree, Error> {
-    let pairs = QueryParser::parse(Rule::logic, value)
-        .map_err(|e| parse_error(&format!("failed to parse logic tree ({value})"), e))?;
+    let pairs = QueryParser::parse(Rule::logic, value).map_err(|e| {
+        // PostgREST parses the key and the value together (`or(a.eq.1)`), so its columns
+        // count the key.
+        let key_len = if negated { 4 } else { 0 } + if or { 2 } else { 3 };
+        fail(
+            format!("failed to parse logic tree ({value})"),
+            value,
+            key_len,
+            e,
+            parse_error::logic,
+        )
+    })?;
     let children = pairs
         .flatten()
         .next()
@@ -310,7 +336,11 @@ fn operation_of(pair: Pair<Rule>) -> Operation {
             Rule::value | Rule::logic_bare | Rule::pg_array => value = p.as_str().to_string(),
             Rule::quoted_value => value = unquote(p),
             // `in.()` is the empty list, not a list of one empty string.
-            Rule::list if p.as_str().trim_matches(|c| c == '(' || c == ')').trim().is_empty() => {}
+            Rule::list
+                if p.as_str()
+                    .trim_matches(|c| c == '(' || c == ')')
+                    .trim()
+                    .is_empty() => {}
             Rule::list => {
                 for item in p.into_inner() {
                     match item.as_rule() {
@@ -349,8 +379,15 @@ fn operation_of(pair: Pair<Rule>) -> Operation {
 
 /// `order=` value → terms.
 pub fn parse_order(value: &str) -> Result<Vec<OrderTerm>, Error> {
-    let pairs = QueryParser::parse(Rule::order, value)
-        .map_err(|e| parse_error(&format!("failed to parse order ({value})"), e))?;
+    let pairs = QueryParser::parse(Rule::order, value).map_err(|e| {
+        fail(
+            format!("failed to parse order ({value})"),
+            value,
+            0,
+            e,
+            parse_error::order,
+        )
+    })?;
     let mut terms = Vec::new();
     for term in pairs.flatten().filter(|p| p.as_rule() == Rule::order_term) {
         let mut t = OrderTerm {
@@ -434,9 +471,34 @@ fn unsupported(what: Unsupported) -> Error {
     }
 }
 
+/// A parse failure worded as PostgREST words it: `refine` knows the common cases exactly, the
+/// generic rendering of pest's error is the fallback.
+fn fail(
+    what: String,
+    text: &str,
+    offset: usize,
+    e: pest::error::Error<Rule>,
+    refine: fn(&Failure, Error) -> Error,
+) -> Error {
+    let pos = match e.line_col {
+        pest::error::LineColLocation::Pos((_, c))
+        | pest::error::LineColLocation::Span((_, c), _) => c - 1,
+    };
+    let fallback = parse_error(&what, offset, e);
+    refine(
+        &Failure {
+            what,
+            text,
+            pos,
+            offset,
+        },
+        fallback,
+    )
+}
+
 /// Renders a pest error the way PostgREST renders Parsec's: the message says what failed and
 /// where, the details say what was found and what was expected.
-fn parse_error(what: &str, e: pest::error::Error<Rule>) -> Error {
+fn parse_error(what: &str, offset: usize, e: pest::error::Error<Rule>) -> Error {
     let (line, col) = match e.line_col {
         pest::error::LineColLocation::Pos(p) | pest::error::LineColLocation::Span(p, _) => p,
     };
@@ -459,7 +521,10 @@ fn parse_error(what: &str, e: pest::error::Error<Rule>) -> Error {
     } else {
         format!("{unexpected} expecting {}", expected.join(", "))
     };
-    Error::query_param(format!("\"{what}\" (line {line}, column {col})"), details)
+    Error::query_param(
+        format!("\"{what}\" (line {line}, column {})", col + offset),
+        details,
+    )
 }
 
 fn describe(rule: &Rule) -> &'static str {
@@ -537,8 +602,8 @@ mod unit {
 
     #[test]
     fn aliases_casts_and_json_paths() {
-        let items = parse_select("n:name,id::text,total:amount::int,data->a->>\"b c\",arr->-1")
-            .unwrap();
+        let items =
+            parse_select("n:name,id::text,total:amount::int,data->a->>\"b c\",arr->-1").unwrap();
         assert_eq!(
             items[0],
             SelectItem::Field {
@@ -583,7 +648,10 @@ mod unit {
 
     #[test]
     fn embedding_and_aggregates_are_refused_clearly() {
-        assert_eq!(parse_select("id,clients(*)").unwrap_err().code(), "PGRST127");
+        assert_eq!(
+            parse_select("id,clients(*)").unwrap_err().code(),
+            "PGRST127"
+        );
         assert_eq!(parse_select("amount.sum()").unwrap_err().code(), "PGRST123");
         assert_eq!(parse_select("count()").unwrap_err().code(), "PGRST123");
     }
@@ -639,7 +707,15 @@ mod unit {
                 value: "a.b,c".into()
             }
         );
-        for bad in ["", "eq", "xx.1", "is.maybe", "in.1,2", "neq(any).1", "not.not.eq.1"] {
+        for bad in [
+            "",
+            "eq",
+            "xx.1",
+            "is.maybe",
+            "in.1,2",
+            "neq(any).1",
+            "not.not.eq.1",
+        ] {
             let e = parse_filter(f("c"), bad).unwrap_err();
             assert_eq!(e.code(), "PGRST100", "{bad}");
         }
@@ -655,8 +731,12 @@ mod unit {
 
     #[test]
     fn logic_trees_nest() {
-        let t = parse_logic(false, true, "(a.eq.1,and(b.gt.0,not.or(c.is.null,d.in.(1,2))),e.not.like.\"x,y\")")
-            .unwrap();
+        let t = parse_logic(
+            false,
+            true,
+            "(a.eq.1,and(b.gt.0,not.or(c.is.null,d.in.(1,2))),e.not.like.\"x,y\")",
+        )
+        .unwrap();
         let LogicTree::Expr { or, children, .. } = &t else {
             panic!()
         };
@@ -670,7 +750,14 @@ mod unit {
         else {
             panic!("{:?}", children[1])
         };
-        assert!(matches!(&inner[1], LogicTree::Expr { negated: true, or: true, .. }));
+        assert!(matches!(
+            &inner[1],
+            LogicTree::Expr {
+                negated: true,
+                or: true,
+                ..
+            }
+        ));
         let LogicTree::Filter(last) = &children[2] else {
             panic!()
         };
@@ -696,7 +783,10 @@ mod unit {
     fn order_terms() {
         let t = parse_order("a.desc.nullslast,b,data->>k.asc,c.nullsfirst").unwrap();
         assert_eq!(t.len(), 4);
-        assert_eq!((t[0].descending, t[0].nulls_first), (Some(true), Some(false)));
+        assert_eq!(
+            (t[0].descending, t[0].nulls_first),
+            (Some(true), Some(false))
+        );
         assert_eq!((t[1].descending, t[1].nulls_first), (None, None));
         assert_eq!(t[2].field.path.len(), 1);
         assert_eq!((t[3].descending, t[3].nulls_first), (None, Some(true)));
@@ -745,7 +835,9 @@ mod unit {
         }
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..5000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let len = 4 + (seed >> 59) as usize;
             let s: String = (0..len)
                 .map(|i| alphabet[((seed >> (i % 16 * 4)) as usize + i) % alphabet.len()])

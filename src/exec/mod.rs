@@ -7,9 +7,9 @@ mod transaction;
 use crate::api::{ApiRequest, Count, MediaType, Response};
 use crate::config::Config;
 use crate::error::Error;
+use crate::plan;
 use crate::schema::{self, SchemaCache};
 use crate::sql::{self, Statement};
-use crate::plan;
 use pgrx::prelude::*;
 use std::rc::Rc;
 
@@ -110,7 +110,10 @@ fn read(
     let first = plan.range.first;
     let last = first + page_total - 1;
     let content_range = ("Content-Range", content_range(first, last, total));
-    let applied = req.prefer.applied_to_read().map(|a| ("Preference-Applied", a));
+    let applied = req
+        .prefer
+        .applied_to_read()
+        .map(|a| ("Preference-Applied", a));
     let mut status = 200;
     if let Some(total) = total {
         if first > total {
@@ -135,7 +138,11 @@ fn read(
     Ok(Response {
         status,
         headers,
-        body: if plan.head { Vec::new() } else { body.into_bytes() },
+        body: if plan.head {
+            Vec::new()
+        } else {
+            body.into_bytes()
+        },
     })
 }
 
@@ -170,8 +177,7 @@ pub fn content_range(first: i64, last: i64, total: Option<i64>) -> String {
 /// Whether the worker's own login role is a superuser (checked once at start, to warn).
 pub fn session_is_superuser() -> bool {
     transaction::run(|| {
-        Spi::get_one::<bool>(sql::SESSION_IS_SUPERUSER)
-            .map_err(|e| Error::internal(e.to_string()))
+        Spi::get_one::<bool>(sql::SESSION_IS_SUPERUSER).map_err(|e| Error::internal(e.to_string()))
     })
     .ok()
     .flatten()

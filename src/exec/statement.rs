@@ -58,13 +58,7 @@ pub fn execute(
             })
             .collect();
         let nulls: Vec<c_char> = vec![b' ' as c_char; datums.len()];
-        let rc = pg_sys::SPI_execute_plan(
-            plan,
-            datums.as_mut_ptr(),
-            nulls.as_ptr(),
-            read_only,
-            0,
-        );
+        let rc = pg_sys::SPI_execute_plan(plan, datums.as_mut_ptr(), nulls.as_ptr(), read_only, 0);
         if rc < 0 {
             return Err(Error::internal(format!("SPI_execute_plan returned {rc}")));
         }
@@ -129,7 +123,10 @@ unsafe extern "C-unwind" {
     );
 }
 
-unsafe extern "C-unwind" fn variable_params_hook(pstate: *mut pg_sys::ParseState, arg: *mut c_void) {
+unsafe extern "C-unwind" fn variable_params_hook(
+    pstate: *mut pg_sys::ParseState,
+    arg: *mut c_void,
+) {
     let vp = arg as *mut VariableParams;
     unsafe { setup_parse_variable_parameters(pstate, &mut (*vp).types, &mut (*vp).count) };
 }

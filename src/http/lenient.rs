@@ -64,7 +64,8 @@ impl<S> LenientTarget<S> {
                         self.spaces += 1;
                         self.pending.push(b);
                     } else if self.spaces == 1 && needs_encoding(b) {
-                        self.pending.extend_from_slice(format!("%{b:02X}").as_bytes());
+                        self.pending
+                            .extend_from_slice(format!("%{b:02X}").as_bytes());
                     } else {
                         self.pending.push(b);
                     }
@@ -109,7 +110,10 @@ impl<S> LenientTarget<S> {
 
 /// Bytes the `http` crate refuses in a request target, and non-ASCII (curl sends UTF-8 raw).
 fn needs_encoding(b: u8) -> bool {
-    matches!(b, b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}') || b >= 0x80
+    matches!(
+        b,
+        b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+    ) || b >= 0x80
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for LenientTarget<S> {

@@ -91,7 +91,8 @@ impl SchemaCache {
             .keys()
             .filter(|(s, _)| s == schema)
             .map(|(_, n)| n.as_str());
-        closest(name, candidates, 0.75).map(|t| format!("Perhaps you meant the table '{schema}.{t}'"))
+        closest(name, candidates, 0.75)
+            .map(|t| format!("Perhaps you meant the table '{schema}.{t}'"))
     }
 }
 
@@ -206,7 +207,9 @@ pub fn current(
             Ok(fresh)
         }
         Err(e) => {
-            pgrx::warning!("budgetbee: schema cache reload failed, serving the previous one: {e:?}");
+            pgrx::warning!(
+                "budgetbee: schema cache reload failed, serving the previous one: {e:?}"
+            );
             // Try again on the next request.
             STALE.store(true, Ordering::Relaxed);
             existing.ok_or_else(Error::no_schema_cache)
@@ -225,7 +228,10 @@ mod unit {
             closest("transaction", names.iter().copied(), 0.75),
             Some("transactions")
         );
-        assert_eq!(closest("Categorie", names.iter().copied(), 0.75), Some("categories"));
+        assert_eq!(
+            closest("Categorie", names.iter().copied(), 0.75),
+            Some("categories")
+        );
         assert_eq!(closest("users", names.iter().copied(), 0.75), None);
     }
 }

@@ -52,10 +52,24 @@ unsafe extern "C-unwind" fn process_utility(
         // the two calls cannot share one function pointer.
         match PREVIOUS {
             Some(previous) => previous(
-                pstmt, query_string, read_only_tree, context, params, query_env, dest, qc,
+                pstmt,
+                query_string,
+                read_only_tree,
+                context,
+                params,
+                query_env,
+                dest,
+                qc,
             ),
             None => pg_sys::standard_ProcessUtility(
-                pstmt, query_string, read_only_tree, context, params, query_env, dest, qc,
+                pstmt,
+                query_string,
+                read_only_tree,
+                context,
+                params,
+                query_env,
+                dest,
+                qc,
             ),
         }
     }

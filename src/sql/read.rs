@@ -183,7 +183,11 @@ fn logic(s: &mut Statement, rel: &Relation, table: &str, tree: &LogicTree) -> St
             let joiner = if *or { " OR " } else { " AND " };
             let inner: Vec<String> = children.iter().map(|c| logic(s, rel, table, c)).collect();
             let expr = format!("({})", inner.join(joiner));
-            if *negated { format!("NOT {expr}") } else { expr }
+            if *negated {
+                format!("NOT {expr}")
+            } else {
+                expr
+            }
         }
     }
 }
@@ -291,8 +295,8 @@ fn array_literal(items: &[String]) -> String {
 #[cfg(test)]
 mod unit {
     use super::*;
+    use crate::api::query::{parse_field, parse_filter, parse_logic, parse_order, parse_select};
     use crate::api::{OrderTerm, Range};
-    use crate::api::query::{parse_filter, parse_field, parse_logic, parse_order, parse_select};
     use crate::schema::Column;
 
     fn rel() -> Relation {
@@ -307,7 +311,12 @@ mod unit {
             schema: "public".into(),
             name: "t".into(),
             kind: 'r',
-            columns: vec![col("id", "integer"), col("data", "jsonb"), col("doc", "tsvector"), col("body", "text")],
+            columns: vec![
+                col("id", "integer"),
+                col("data", "jsonb"),
+                col("doc", "tsvector"),
+                col("body", "text"),
+            ],
             primary_key: vec!["id".into()],
             foreign_keys: vec![],
         }
@@ -326,7 +335,10 @@ mod unit {
             filters,
             logic,
             order,
-            range: Range { first: 10, last: Some(14) },
+            range: Range {
+                first: 10,
+                last: Some(14),
+            },
             head: false,
             media: MediaType::Json,
             count: None,
@@ -360,12 +372,27 @@ mod unit {
         assert!(s.params.contains(&"%$1%".to_string()));
         assert!(s.params.contains(&"{\"1\",\"2,3\",\"a\\\"b\"}".to_string()));
         assert!(s.text.contains("\"public\".\"t\".\"doc\" @@ to_tsquery($"));
-        assert!(s.text.contains("NOT (to_tsvector(\"public\".\"t\".\"body\") @@ websearch_to_tsquery($"));
+        assert!(
+            s.text
+                .contains("NOT (to_tsvector(\"public\".\"t\".\"body\") @@ websearch_to_tsquery($")
+        );
         assert!(s.text.contains("NOT (\"public\".\"t\".\"id\" > $"));
-        assert!(s.text.contains(" DESC NULLS LAST, \"public\".\"t\".\"id\" LIMIT $"));
-        assert!(s.text.contains("CAST(\"public\".\"t\".\"body\" AS text) AS \"body\""));
-        assert!(s.text.contains("\"public\".\"t\".\"data\"->$1->>$2 AS \"x\""));
-        assert_eq!(&s.params[s.params.len() - 2..], &["5".to_string(), "10".to_string()]);
+        assert!(
+            s.text
+                .contains(" DESC NULLS LAST, \"public\".\"t\".\"id\" LIMIT $")
+        );
+        assert!(
+            s.text
+                .contains("CAST(\"public\".\"t\".\"body\" AS text) AS \"body\"")
+        );
+        assert!(
+            s.text
+                .contains("\"public\".\"t\".\"data\"->$1->>$2 AS \"x\"")
+        );
+        assert_eq!(
+            &s.params[s.params.len() - 2..],
+            &["5".to_string(), "10".to_string()]
+        );
     }
 
     #[test]
@@ -373,7 +400,10 @@ mod unit {
         let r = rel();
         let select = parse_select("id->0").unwrap();
         let s = read(&plan(&r, &select, &[], &[], &[]));
-        assert!(s.text.contains("to_jsonb(\"public\".\"t\".\"id\")->$1::integer AS \"id\""));
+        assert!(
+            s.text
+                .contains("to_jsonb(\"public\".\"t\".\"id\")->$1::integer AS \"id\"")
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ static DB_URI: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(
 static DATABASE: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static AUTHENTICATOR: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static DB_MAX_ROWS: GucSetting<i32> = GucSetting::<i32>::new(0);
+static DB_PREPARED_STATEMENTS: GucSetting<bool> = GucSetting::<bool>::new(true);
 static LOG_LEVEL: GucSetting<i32> = GucSetting::<i32>::new(LogLevel::Error as i32);
 
 /// PostgREST's `log-level` values, in increasing verbosity.
@@ -66,6 +67,8 @@ pub struct Config {
     pub db_anon_role: Option<String>,
     /// `db-max-rows`: the most rows any read returns; `None` when unlimited (0).
     pub db_max_rows: Option<i64>,
+    /// `db-prepared-statements`: keep each statement shape prepared per worker.
+    pub db_prepared_statements: bool,
     pub database: String,
     pub authenticator: String,
     pub log_level: LogLevel,
@@ -92,6 +95,7 @@ impl Config {
             ),
             db_anon_role: DB_ANON_ROLE.get().map(lossy).filter(|s| !s.is_empty()),
             db_max_rows: Some(i64::from(DB_MAX_ROWS.get())).filter(|n| *n > 0),
+            db_prepared_statements: DB_PREPARED_STATEMENTS.get(),
             database: non_empty(DATABASE.get().map(lossy))
                 .or(uri.dbname)
                 .unwrap_or_else(|| "postgres".into()),
@@ -201,6 +205,16 @@ fn env_boot_string(setting: &'static GucSetting<Option<CString>>, env: &[&str]) 
     }
 }
 
+fn env_boot_bool(setting: &'static GucSetting<bool>, env: &[&str]) {
+    if let Some(v) = env_first(env) {
+        match v.trim().to_ascii_lowercase().as_str() {
+            "true" | "on" | "yes" | "1" => unsafe { *setting.as_ptr() = true },
+            "false" | "off" | "no" | "0" => unsafe { *setting.as_ptr() = false },
+            _ => pgrx::warning!("budgetbee: ignoring {}={v:?}: not a boolean", env[0]),
+        }
+    }
+}
+
 fn env_boot_int(setting: &'static GucSetting<i32>, env: &[&str]) {
     if let Some(v) = env_first(env) {
         match v.trim().parse::<i32>() {
@@ -219,6 +233,7 @@ pub fn define_gucs() {
     env_boot_string(&DB_EXTRA_SEARCH_PATH, &["PGRST_DB_EXTRA_SEARCH_PATH"]);
     env_boot_string(&DB_ANON_ROLE, &["PGRST_DB_ANON_ROLE"]);
     env_boot_int(&DB_MAX_ROWS, &["PGRST_DB_MAX_ROWS", "PGRST_MAX_ROWS"]);
+    env_boot_bool(&DB_PREPARED_STATEMENTS, &["PGRST_DB_PREPARED_STATEMENTS"]);
     env_boot_string(&DB_URI, &["PGRST_DB_URI"]);
     if let Some(level) = env_first(&["PGRST_LOG_LEVEL"]) {
         match LogLevel::parse(&level) {
@@ -286,6 +301,14 @@ pub fn define_gucs() {
         &DB_MAX_ROWS,
         0,
         i32::MAX,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.db_prepared_statements",
+        c"Keep each statement shape prepared in every worker (PGRST_DB_PREPARED_STATEMENTS).",
+        c"Off re-plans every request; useful to measure what plan reuse buys.",
+        &DB_PREPARED_STATEMENTS,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -71,6 +71,7 @@ fn read(
     let relation = cache.relation(schema, &req.resource)?;
     let plan = plan::read(req, relation, cfg.db_max_rows)?;
     let generation = cache.generation;
+    let keep = cfg.db_prepared_statements;
     run(
         &sql::request_context(&sql::RequestContext {
             search_path: sql::search_path(schema, &cfg.db_extra_search_path),
@@ -81,8 +82,9 @@ fn read(
             cookies_json: &req.cookies_json,
         }),
         generation,
+        keep,
     )?;
-    let row = run(&sql::read(&plan), generation)?
+    let row = run(&sql::read(&plan), generation, keep)?
         .into_iter()
         .next()
         .unwrap_or_default();
@@ -92,11 +94,15 @@ fn read(
     let body = column(2).unwrap_or_default();
 
     match plan.count {
-        Some(Count::Planned) => total = Some(planned_rows(&plan, generation)?),
+        Some(Count::Planned) => total = Some(planned_rows(&plan, generation, keep)?),
         // PostgREST: exact up to db-max-rows, the planner's estimate beyond (and always the
         // estimate when there is no db-max-rows, since any count exceeds "no limit").
         Some(Count::Estimated) if plan.max_rows.is_none_or(|m| total.unwrap_or(0) > m) => {
-            total = Some(total.unwrap_or(0).max(planned_rows(&plan, generation)?))
+            total = Some(
+                total
+                    .unwrap_or(0)
+                    .max(planned_rows(&plan, generation, keep)?),
+            )
         }
         _ => {}
     }
@@ -146,13 +152,13 @@ fn read(
     })
 }
 
-fn run(stmt: &Statement, generation: u64) -> Result<Vec<statement::Row>, Error> {
-    statement::execute(&stmt.text, &stmt.params, generation, false)
+fn run(stmt: &Statement, generation: u64, keep: bool) -> Result<Vec<statement::Row>, Error> {
+    statement::execute(&stmt.text, &stmt.params, generation, keep)
 }
 
 /// The planner's estimate of the filtered relation's rows ("Plan Rows" of the top node).
-fn planned_rows(plan: &plan::ReadPlan, generation: u64) -> Result<i64, Error> {
-    let rows = run(&sql::count_plan(plan), generation)?;
+fn planned_rows(plan: &plan::ReadPlan, generation: u64, keep: bool) -> Result<i64, Error> {
+    let rows = run(&sql::count_plan(plan), generation, keep)?;
     let json = rows
         .first()
         .and_then(|r| r.first().cloned().flatten())

@@ -37,18 +37,24 @@ thread_local! {
 pub type Row = Vec<Option<String>>;
 
 /// Runs `text` with `params` inside the current SPI connection and returns the rows as text.
-/// `generation` is the schema cache's: a new one drops every kept plan first.
+/// `generation` is the schema cache's: a new one drops every kept plan first. With `keep`
+/// false the statement is planned for this execution only (db_prepared_statements = off).
 pub fn execute(
     text: &str,
     params: &[String],
     generation: u64,
-    read_only: bool,
+    keep: bool,
 ) -> Result<Vec<Row>, Error> {
     let values: Vec<CString> = params
         .iter()
         .map(|p| CString::new(p.as_str()).map_err(|_| Error::invalid_text_value()))
         .collect::<Result<_, _>>()?;
-    let (plan, inputs) = prepared(text, generation)?;
+    let (plan, inputs) = if keep {
+        prepared(text, generation)?
+    } else {
+        let ctext = CString::new(text).map_err(|_| Error::internal("NUL in statement text"))?;
+        unsafe { prepare(&ctext, false)? }
+    };
     unsafe {
         let mut datums: Vec<pg_sys::Datum> = values
             .iter()
@@ -58,7 +64,10 @@ pub fn execute(
             })
             .collect();
         let nulls: Vec<c_char> = vec![b' ' as c_char; datums.len()];
-        let rc = pg_sys::SPI_execute_plan(plan, datums.as_mut_ptr(), nulls.as_ptr(), read_only, 0);
+        let rc = pg_sys::SPI_execute_plan(plan, datums.as_mut_ptr(), nulls.as_ptr(), false, 0);
+        if !keep {
+            pg_sys::SPI_freeplan(plan);
+        }
         if rc < 0 {
             return Err(Error::internal(format!("SPI_execute_plan returned {rc}")));
         }
@@ -85,7 +94,7 @@ fn prepared(
         return Ok(hit);
     }
     let ctext = CString::new(text).map_err(|_| Error::internal("NUL in statement text"))?;
-    let (plan, inputs) = unsafe { prepare(&ctext)? };
+    let (plan, inputs) = unsafe { prepare(&ctext, true)? };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.order.len() >= CAPACITY {
@@ -133,6 +142,7 @@ unsafe extern "C-unwind" fn variable_params_hook(
 
 unsafe fn prepare(
     text: &CStr,
+    keep: bool,
 ) -> Result<(pg_sys::SPIPlanPtr, Vec<(pg_sys::Oid, pg_sys::Oid)>), Error> {
     unsafe {
         // 1. Analyse with variable parameter types to learn what each $n must be.
@@ -176,7 +186,9 @@ unsafe fn prepare(
                 *std::ptr::addr_of!(pg_sys::SPI_result)
             )));
         }
-        pg_sys::SPI_keepplan(plan);
+        if keep {
+            pg_sys::SPI_keepplan(plan);
+        }
         let inputs = types
             .iter()
             .map(|t| {

@@ -1,0 +1,5 @@
+-- PostgREST v13's transaction for `GET /transactions?id=eq.<uuid>` as the anonymous role.
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT pg_catalog.set_config('search_path', '"public", "public"', true), pg_catalog.set_config('role', 'anon', true), pg_catalog.set_config('request.method', 'GET', true), pg_catalog.set_config('request.path', '/transactions', true), pg_catalog.set_config('request.headers', '{"host":"127.0.0.1:5101","user-agent":"wrk"}', true), pg_catalog.set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT "public"."transactions".* FROM "public"."transactions" WHERE "public"."transactions"."id" = '7a000000-0000-4000-8000-000000000001') SELECT null::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, coalesce(json_agg(_postgrest_t), '[]') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT * FROM pgrst_source) _postgrest_t;
+COMMIT;

@@ -23,6 +23,17 @@ static DATABASE: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::ne
 static AUTHENTICATOR: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static DB_MAX_ROWS: GucSetting<i32> = GucSetting::<i32>::new(0);
 static DB_PREPARED_STATEMENTS: GucSetting<bool> = GucSetting::<bool>::new(true);
+static DB_AUTHENTICATED_ROLE: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(None);
+static JWT_SECRET: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static JWT_SECRET_IS_BASE64: GucSetting<bool> = GucSetting::<bool>::new(false);
+static JWT_AUD: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static JWT_ROLE_CLAIM_KEY: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(Some(c".role"));
+static JWT_CACHE_MAX_ENTRIES: GucSetting<i32> = GucSetting::<i32>::new(1000);
+static JWKS_URL: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static JWKS_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(300);
+static JWKS_MIN_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(10);
 static LOG_LEVEL: GucSetting<i32> = GucSetting::<i32>::new(LogLevel::Error as i32);
 
 /// PostgREST's `log-level` values, in increasing verbosity.
@@ -65,6 +76,16 @@ pub struct Config {
     pub db_schemas: Vec<String>,
     pub db_extra_search_path: Vec<String>,
     pub db_anon_role: Option<String>,
+    /// Role for a valid token without a role claim (Budget Bee's `PGRST_DB_AUTHENTICATED_ROLE`).
+    pub db_authenticated_role: Option<String>,
+    pub jwt_secret: Option<String>,
+    pub jwt_secret_is_base64: bool,
+    pub jwt_aud: Option<String>,
+    pub jwt_role_claim_key: String,
+    pub jwt_cache_max_entries: i32,
+    pub jwks_url: Option<String>,
+    pub jwks_refresh_interval: i32,
+    pub jwks_min_refresh_interval: i32,
     /// `db-max-rows`: the most rows any read returns; `None` when unlimited (0).
     pub db_max_rows: Option<i64>,
     /// `db-prepared-statements`: keep each statement shape prepared per worker.
@@ -94,6 +115,16 @@ impl Config {
                 &DB_EXTRA_SEARCH_PATH.get().map(lossy).unwrap_or_default(),
             ),
             db_anon_role: DB_ANON_ROLE.get().map(lossy).filter(|s| !s.is_empty()),
+            db_authenticated_role: non_empty(DB_AUTHENTICATED_ROLE.get().map(lossy)),
+            jwt_secret: non_empty(JWT_SECRET.get().map(lossy)),
+            jwt_secret_is_base64: JWT_SECRET_IS_BASE64.get(),
+            jwt_aud: non_empty(JWT_AUD.get().map(lossy)),
+            jwt_role_claim_key: non_empty(JWT_ROLE_CLAIM_KEY.get().map(lossy))
+                .unwrap_or_else(|| ".role".into()),
+            jwt_cache_max_entries: JWT_CACHE_MAX_ENTRIES.get(),
+            jwks_url: non_empty(JWKS_URL.get().map(lossy)),
+            jwks_refresh_interval: JWKS_REFRESH_INTERVAL.get(),
+            jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),
             db_max_rows: Some(i64::from(DB_MAX_ROWS.get())).filter(|n| *n > 0),
             db_prepared_statements: DB_PREPARED_STATEMENTS.get(),
             database: non_empty(DATABASE.get().map(lossy))
@@ -232,6 +263,12 @@ pub fn define_gucs() {
     env_boot_string(&DB_SCHEMAS, &["PGRST_DB_SCHEMAS", "PGRST_DB_SCHEMA"]);
     env_boot_string(&DB_EXTRA_SEARCH_PATH, &["PGRST_DB_EXTRA_SEARCH_PATH"]);
     env_boot_string(&DB_ANON_ROLE, &["PGRST_DB_ANON_ROLE"]);
+    env_boot_string(&DB_AUTHENTICATED_ROLE, &["PGRST_DB_AUTHENTICATED_ROLE"]);
+    env_boot_string(&JWT_SECRET, &["PGRST_JWT_SECRET"]);
+    env_boot_bool(&JWT_SECRET_IS_BASE64, &["PGRST_JWT_SECRET_IS_BASE64"]);
+    env_boot_string(&JWT_AUD, &["PGRST_JWT_AUD"]);
+    env_boot_string(&JWT_ROLE_CLAIM_KEY, &["PGRST_JWT_ROLE_CLAIM_KEY"]);
+    env_boot_string(&JWKS_URL, &["BUDGETBEE_JWKS_URL"]);
     env_boot_int(&DB_MAX_ROWS, &["PGRST_DB_MAX_ROWS", "PGRST_MAX_ROWS"]);
     env_boot_bool(&DB_PREPARED_STATEMENTS, &["PGRST_DB_PREPARED_STATEMENTS"]);
     env_boot_string(&DB_URI, &["PGRST_DB_URI"]);
@@ -291,6 +328,84 @@ pub fn define_gucs() {
         c"Role used for requests without a JWT (PGRST_DB_ANON_ROLE).",
         c"When unset, anonymous requests are refused with 401 PGRST302.",
         &DB_ANON_ROLE,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.db_authenticated_role",
+        c"Role for a valid JWT without a role claim (PGRST_DB_AUTHENTICATED_ROLE).",
+        c"Unset: such a token runs as budgetbee.db_anon_role, as in PostgREST.",
+        &DB_AUTHENTICATED_ROLE,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.jwt_secret",
+        c"JWT verification key: an HMAC secret (32+ characters), a JWK or a JWKS, or @file (PGRST_JWT_SECRET).",
+        c"Reloadable: ALTER SYSTEM + pg_reload_conf() takes effect without a restart.",
+        &JWT_SECRET,
+        GucContext::Sighup,
+        GucFlags::SUPERUSER_ONLY,
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.jwt_secret_is_base64",
+        c"The HMAC secret is base64 encoded (PGRST_JWT_SECRET_IS_BASE64).",
+        c"",
+        &JWT_SECRET_IS_BASE64,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.jwt_aud",
+        c"Audience a token's aud claim must contain (PGRST_JWT_AUD).",
+        c"Unset: any audience.",
+        &JWT_AUD,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.jwt_role_claim_key",
+        c"Path of the role claim, PostgREST's JSPath such as .role or .app.roles[0] (PGRST_JWT_ROLE_CLAIM_KEY).",
+        c"",
+        &JWT_ROLE_CLAIM_KEY,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.jwt_cache_max_entries",
+        c"Verified tokens cached per worker; 0 disables the cache.",
+        c"Entries never outlive the token's exp.",
+        &JWT_CACHE_MAX_ENTRIES,
+        0,
+        1_000_000,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.jwks_url",
+        c"http:// URL of a JWKS (e.g. Better Auth's /api/auth/jwks) fetched and refreshed by the workers.",
+        c"Its keys are used beside budgetbee.jwt_secret; a failed fetch keeps the last good keys.",
+        &JWKS_URL,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.jwks_refresh_interval",
+        c"Seconds between JWKS refreshes.",
+        c"",
+        &JWKS_REFRESH_INTERVAL,
+        1,
+        86_400,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.jwks_min_refresh_interval",
+        c"Least seconds between JWKS fetches triggered by tokens naming an unknown kid.",
+        c"Keeps tokens with made-up kids from flooding the issuer.",
+        &JWKS_MIN_REFRESH_INTERVAL,
+        0,
+        86_400,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -146,6 +146,25 @@ impl Error {
         .with_hint(hint)
     }
 
+    /// PGRST300: a token was sent but no key is configured.
+    pub fn jwt_secret_missing() -> Error {
+        Error::api(500, "PGRST300", "Server lacks JWT secret")
+    }
+
+    /// PGRST301: the token cannot be decoded or verified.
+    pub fn jwt_decode(message: &str, details: Option<&str>) -> Error {
+        let e = Error::api(401, "PGRST301", message);
+        match details {
+            Some(d) => e.with_details(d),
+            None => e,
+        }
+    }
+
+    /// PGRST303: the token's claims are not acceptable.
+    pub fn jwt_claims(message: &str) -> Error {
+        Error::api(401, "PGRST303", message)
+    }
+
     pub fn anonymous_disabled() -> Error {
         Error::api(401, "PGRST302", "Anonymous access is disabled")
     }
@@ -227,7 +246,14 @@ impl Error {
             ),
             ("Proxy-Status", format!("PostgREST; error={}", self.code())),
         ];
-        if status == 401 {
+        if matches!(self.code(), "PGRST301" | "PGRST303") {
+            // Haskell's `show` of the message: quoted, with `"` and `\` escaped.
+            let shown = serde_json::Value::String(message.clone()).to_string();
+            headers.push((
+                "WWW-Authenticate",
+                format!("Bearer error=\"invalid_token\", error_description={shown}"),
+            ));
+        } else if status == 401 {
             headers.push(("WWW-Authenticate", "Bearer".to_string()));
         }
         Response {

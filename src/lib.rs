@@ -5,9 +5,11 @@
 //! `_PG_init` only registers configuration and workers; see `../shared/design.md`.
 
 use pgrx::prelude::*;
+use auth::JWKS_RELOADS;
 
 mod admin;
 mod api;
+mod auth;
 mod config;
 mod error;
 mod exec;
@@ -20,6 +22,8 @@ mod worker;
 ::pgrx::pg_module_magic!();
 
 #[allow(non_snake_case)]
+// pg_shmem_init! tests features of pgrx's own (pg13, pg14, ...) that this crate does not have.
+#[allow(unexpected_cfgs)]
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     // Background workers and the shared listening socket only exist when the postmaster loads us.
@@ -38,6 +42,7 @@ pub extern "C-unwind" fn _PG_init() {
         unreachable!();
     }
     config::define_gucs();
+    pgrx::pg_shmem_init!(JWKS_RELOADS);
     schema::install_notify_hook();
     worker::register();
 }

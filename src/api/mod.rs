@@ -84,6 +84,8 @@ pub struct ApiRequest {
     /// The negotiated representation, or the 406 to send once the resource is known to exist.
     pub media: Result<MediaType, Error>,
     pub prefer: Preferences,
+    /// The `Authorization` header, verified on the main thread (`auth`).
+    pub authorization: Option<String>,
     /// `request.headers`: lower-cased names, no cookie (PostgREST keeps cookies apart).
     pub headers_json: String,
     /// `request.cookies`.
@@ -161,6 +163,7 @@ impl ApiRequest {
                     .filter(|(k, _)| k.eq_ignore_ascii_case("prefer"))
                     .map(|(_, v)| v.as_str()),
             ),
+            authorization: header("authorization").map(str::to_string),
             headers_json: headers_json(headers),
             cookies_json: cookies_json(headers),
         })

@@ -15,11 +15,11 @@ use std::rc::Rc;
 
 /// Serves one request. Never fails: every error becomes a PostgREST-shaped response.
 pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
-    // Until JWTs are verified, every request runs as the anonymous role.
-    let Some(role) = cfg.db_anon_role.as_deref() else {
-        return Error::anonymous_disabled().to_response(false);
+    let auth = match crate::auth::authenticate(req.authorization.as_deref(), cfg) {
+        Ok(auth) => auth,
+        Err(e) => return e.to_response(false),
     };
-    let authenticated = false;
+    let authenticated = auth.authenticated;
     if req.prefer.strict == Some(true) && !req.prefer.invalid.is_empty() {
         return Error::invalid_preferences(&req.prefer.invalid).to_response(authenticated);
     }
@@ -35,7 +35,7 @@ pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
         // GET and HEAD run read-only, as PostgREST's BEGIN READ ONLY: a view or function that
         // writes fails with 25006 (405).
         unsafe { pg_sys::XactReadOnly = true };
-        Spi::connect(|_client| read(&cache, req, cfg, role, &schema))
+        Spi::connect(|_client| read(&cache, req, cfg, &auth, &schema))
     });
     match outcome {
         Ok(mut resp) => {
@@ -65,7 +65,7 @@ fn read(
     cache: &Rc<SchemaCache>,
     req: &ApiRequest,
     cfg: &Config,
-    role: &str,
+    auth: &crate::auth::Auth,
     schema: &str,
 ) -> Result<Response, Error> {
     let relation = cache.relation(schema, &req.resource)?;
@@ -75,7 +75,8 @@ fn read(
     run(
         &sql::request_context(&sql::RequestContext {
             search_path: sql::search_path(schema, &cfg.db_extra_search_path),
-            role,
+            role: &auth.role,
+            claims_json: &auth.claims_json,
             method: &req.method,
             path: &req.path,
             headers_json: &req.headers_json,

@@ -40,6 +40,7 @@ pub const SESSION_IS_SUPERUSER: &str =
 pub struct RequestContext<'a> {
     pub search_path: String,
     pub role: &'a str,
+    pub claims_json: &'a str,
     pub method: &'a str,
     pub path: &'a str,
     pub headers_json: &'a str,
@@ -51,6 +52,7 @@ pub fn request_context(ctx: &RequestContext) -> Statement {
     let settings = [
         ("search_path", ctx.search_path.as_str()),
         ("role", ctx.role),
+        ("request.jwt.claims", ctx.claims_json),
         ("request.method", ctx.method),
         ("request.path", ctx.path),
         ("request.headers", ctx.headers_json),
@@ -93,13 +95,14 @@ mod unit {
         let s = request_context(&RequestContext {
             search_path: search_path("public", &["public".into()]),
             role: "anon'; --",
+            claims_json: "{}",
             method: "GET",
             path: "/t",
             headers_json: "{}",
             cookies_json: "{}",
         });
         assert!(!s.text.contains("anon"));
-        assert_eq!(s.params.len(), 12);
+        assert_eq!(s.params.len(), 14);
         assert_eq!(s.params[3], "anon'; --");
         assert_eq!(s.params[1], "\"public\", \"public\"");
     }

@@ -1,0 +1,70 @@
+//! Verified tokens per worker: bounded (oldest out first) and never used past the token's
+//! `exp` (with the same 30 s of skew verification allows). Emptied whenever the keys change.
+
+use super::Auth;
+use std::collections::{HashMap, VecDeque};
+
+#[derive(Default)]
+pub struct TokenCache {
+    entries: HashMap<String, (Auth, Option<i64>)>,
+    order: VecDeque<String>,
+}
+
+impl TokenCache {
+    pub fn get(&mut self, token: &str, now: i64) -> Option<Auth> {
+        let (auth, exp) = self.entries.get(token)?;
+        if exp.is_some_and(|exp| now - 30 > exp) {
+            self.entries.remove(token);
+            return None;
+        }
+        Some(auth.clone())
+    }
+
+    pub fn insert(&mut self, token: &str, auth: Auth, exp: Option<i64>, capacity: i32) {
+        if capacity <= 0 {
+            return;
+        }
+        while self.order.len() >= capacity as usize {
+            match self.order.pop_front() {
+                Some(old) => {
+                    self.entries.remove(&old);
+                }
+                None => break,
+            }
+        }
+        if self.entries.insert(token.to_string(), (auth, exp)).is_none() {
+            self.order.push_back(token.to_string());
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.order.clear();
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    fn auth() -> Auth {
+        Auth {
+            role: "r".into(),
+            claims_json: "{}".into(),
+            authenticated: true,
+        }
+    }
+
+    #[test]
+    fn bounded_and_expiring() {
+        let mut c = TokenCache::default();
+        c.insert("a", auth(), Some(100), 2);
+        c.insert("b", auth(), None, 2);
+        c.insert("c", auth(), None, 2);
+        assert!(c.get("a", 0).is_none(), "oldest evicted");
+        assert!(c.get("b", 0).is_some());
+        c.insert("d", auth(), Some(100), 2);
+        assert!(c.get("d", 130).is_some());
+        assert!(c.get("d", 131).is_none(), "never past exp + skew");
+    }
+}

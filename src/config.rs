@@ -34,6 +34,7 @@ static JWT_CACHE_MAX_ENTRIES: GucSetting<i32> = GucSetting::<i32>::new(1000);
 static JWKS_URL: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static JWKS_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(300);
 static JWKS_MIN_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(10);
+static DB_PRE_REQUEST: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static LOG_LEVEL: GucSetting<i32> = GucSetting::<i32>::new(LogLevel::Error as i32);
 
 /// PostgREST's `log-level` values, in increasing verbosity.
@@ -79,6 +80,8 @@ pub struct Config {
     /// Role for a valid token without a role claim (Budget Bee's `PGRST_DB_AUTHENTICATED_ROLE`).
     pub db_authenticated_role: Option<String>,
     pub jwt_secret: Option<String>,
+    /// `db-pre-request`: a function called after the request settings, before the query.
+    pub db_pre_request: Option<String>,
     pub jwt_secret_is_base64: bool,
     pub jwt_aud: Option<String>,
     pub jwt_role_claim_key: String,
@@ -117,6 +120,7 @@ impl Config {
             db_anon_role: DB_ANON_ROLE.get().map(lossy).filter(|s| !s.is_empty()),
             db_authenticated_role: non_empty(DB_AUTHENTICATED_ROLE.get().map(lossy)),
             jwt_secret: non_empty(JWT_SECRET.get().map(lossy)),
+            db_pre_request: non_empty(DB_PRE_REQUEST.get().map(lossy)),
             jwt_secret_is_base64: JWT_SECRET_IS_BASE64.get(),
             jwt_aud: non_empty(JWT_AUD.get().map(lossy)),
             jwt_role_claim_key: non_empty(JWT_ROLE_CLAIM_KEY.get().map(lossy))
@@ -265,6 +269,10 @@ pub fn define_gucs() {
     env_boot_string(&DB_ANON_ROLE, &["PGRST_DB_ANON_ROLE"]);
     env_boot_string(&DB_AUTHENTICATED_ROLE, &["PGRST_DB_AUTHENTICATED_ROLE"]);
     env_boot_string(&JWT_SECRET, &["PGRST_JWT_SECRET"]);
+    env_boot_string(
+        &DB_PRE_REQUEST,
+        &["PGRST_DB_PRE_REQUEST", "PGRST_PRE_REQUEST"],
+    );
     env_boot_bool(&JWT_SECRET_IS_BASE64, &["PGRST_JWT_SECRET_IS_BASE64"]);
     env_boot_string(&JWT_AUD, &["PGRST_JWT_AUD"]);
     env_boot_string(&JWT_ROLE_CLAIM_KEY, &["PGRST_JWT_ROLE_CLAIM_KEY"]);
@@ -336,6 +344,14 @@ pub fn define_gucs() {
         c"Role for a valid JWT without a role claim (PGRST_DB_AUTHENTICATED_ROLE).",
         c"Unset: such a token runs as budgetbee.db_anon_role, as in PostgREST.",
         &DB_AUTHENTICATED_ROLE,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.db_pre_request",
+        c"Function called in every request after its settings, before the query (PGRST_DB_PRE_REQUEST).",
+        c"schema.function; it may raise to refuse the request or set response.headers.",
+        &DB_PRE_REQUEST,
         GucContext::Sighup,
         GucFlags::default(),
     );

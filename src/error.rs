@@ -146,6 +146,22 @@ impl Error {
         .with_hint(hint)
     }
 
+    pub fn guc_headers() -> Error {
+        Error::api(
+            500,
+            "PGRST111",
+            "response.headers guc must be a JSON array composed of objects with a single key and a string value",
+        )
+    }
+
+    pub fn guc_status() -> Error {
+        Error::api(
+            500,
+            "PGRST112",
+            "response.status guc must be a valid status code",
+        )
+    }
+
     /// PGRST300: a token was sent but no key is configured.
     pub fn jwt_secret_missing() -> Error {
         Error::api(500, "PGRST300", "Server lacks JWT secret")
@@ -221,6 +237,20 @@ impl Error {
     }
 
     pub fn to_response(&self, authenticated: bool) -> Response {
+        if let Error::Pg {
+            sqlstate,
+            message,
+            details,
+            ..
+        } = self
+        {
+            if sqlstate == "PGRST" {
+                return match raise_pgrst(message, details.as_deref()) {
+                    Ok(r) => r,
+                    Err(e) => e.to_response(authenticated),
+                };
+            }
+        }
         let (message, details, hint) = match self {
             Error::Api {
                 message,
@@ -241,20 +271,23 @@ impl Error {
         let status = self.status(authenticated);
         let mut headers = vec![
             (
-                "Content-Type",
+                "Content-Type".to_string(),
                 "application/json; charset=utf-8".to_string(),
             ),
-            ("Proxy-Status", format!("PostgREST; error={}", self.code())),
+            (
+                "Proxy-Status".to_string(),
+                format!("PostgREST; error={}", self.code()),
+            ),
         ];
         if matches!(self.code(), "PGRST301" | "PGRST303") {
             // Haskell's `show` of the message: quoted, with `"` and `\` escaped.
             let shown = serde_json::Value::String(message.clone()).to_string();
             headers.push((
-                "WWW-Authenticate",
+                "WWW-Authenticate".to_string(),
                 format!("Bearer error=\"invalid_token\", error_description={shown}"),
             ));
         } else if status == 401 {
-            headers.push(("WWW-Authenticate", "Bearer".to_string()));
+            headers.push(("WWW-Authenticate".to_string(), "Bearer".to_string()));
         }
         Response {
             status,
@@ -262,6 +295,75 @@ impl Error {
             body: body.into_bytes(),
         }
     }
+}
+
+/// `RAISE SQLSTATE 'PGRST' USING message = '{"code":..,"message":..}', detail =
+/// '{"status":..,"headers":{..}}'`: the function decides the whole error response. Anything
+/// unparsable is PGRST121 with PostgREST's explanation.
+fn raise_pgrst(message: &str, detail: Option<&str>) -> Result<Response, Error> {
+    let parse_error = |details: String, hint: &str| {
+        Error::api(
+            500,
+            "PGRST121",
+            "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error",
+        )
+        .with_details(details)
+        .with_hint(Some(hint.to_string()))
+    };
+    const MESSAGE_HINT: &str = "MESSAGE must be a JSON object with obligatory keys: 'code', 'message' and optional keys: 'details', 'hint'.";
+    const DETAIL_HINT: &str = "DETAIL must be a JSON object with obligatory keys: 'status', 'headers' and optional key: 'status_text'.";
+    let m: serde_json::Value = serde_json::from_str(message)
+        .ok()
+        .filter(|m: &serde_json::Value| m["code"].is_string() && m["message"].is_string())
+        .ok_or_else(|| {
+            parse_error(
+                format!("Invalid JSON value for MESSAGE: '{message}'"),
+                MESSAGE_HINT,
+            )
+        })?;
+    let detail = detail.ok_or_else(|| {
+        parse_error(
+            "DETAIL is missing in the RAISE statement".into(),
+            DETAIL_HINT,
+        )
+    })?;
+    let d: serde_json::Value = serde_json::from_str(detail)
+        .ok()
+        .filter(|d: &serde_json::Value| d["status"].is_u64() && d["headers"].is_object())
+        .ok_or_else(|| {
+            parse_error(
+                format!("Invalid JSON value for DETAIL: '{detail}'"),
+                DETAIL_HINT,
+            )
+        })?;
+    let code = m["code"].as_str().unwrap_or_default();
+    let body = json!({
+        "code": code,
+        "message": m["message"],
+        "details": m.get("details").cloned().unwrap_or(serde_json::Value::Null),
+        "hint": m.get("hint").cloned().unwrap_or(serde_json::Value::Null),
+    });
+    let mut headers = vec![
+        (
+            "Content-Type".to_string(),
+            "application/json; charset=utf-8".to_string(),
+        ),
+        (
+            "Proxy-Status".to_string(),
+            format!("PostgREST; error={code}"),
+        ),
+    ];
+    for (name, value) in d["headers"].as_object().into_iter().flatten() {
+        let value = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
+        headers.push((name.clone(), value));
+    }
+    Ok(Response {
+        status: d["status"].as_u64().unwrap_or(500) as u16,
+        headers,
+        body: body.to_string().into_bytes(),
+    })
 }
 
 /// PostgREST's SQLSTATE → HTTP status table (`mapSQLtoHTTP` in v13's Error.hs).

@@ -4,8 +4,8 @@
 //! to the main thread) → `exec` (one transaction) → `schema` → `plan` → `sql` → back out.
 //! `_PG_init` only registers configuration and workers; see `../shared/design.md`.
 
-use pgrx::prelude::*;
 use auth::JWKS_RELOADS;
+use pgrx::prelude::*;
 
 mod admin;
 mod api;

@@ -96,7 +96,8 @@ pub struct ApiRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
-    pub headers: Vec<(&'static str, String)>,
+    /// Names as sent; SQL can add any (`response.headers`, `RAISE SQLSTATE 'PGRST'`).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 

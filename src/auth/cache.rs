@@ -32,7 +32,11 @@ impl TokenCache {
                 None => break,
             }
         }
-        if self.entries.insert(token.to_string(), (auth, exp)).is_none() {
+        if self
+            .entries
+            .insert(token.to_string(), (auth, exp))
+            .is_none()
+        {
             self.order.push_back(token.to_string());
         }
     }

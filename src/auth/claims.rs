@@ -137,10 +137,22 @@ mod unit {
     #[test]
     fn times_have_thirty_seconds_of_skew() {
         let now = 1_000_000;
-        assert_eq!(msg(validate(&claims(json!({"exp": now - 29})), now, None)), "ok");
-        assert_eq!(msg(validate(&claims(json!({"exp": now - 31})), now, None)), "JWT expired");
-        assert_eq!(msg(validate(&claims(json!({"nbf": now + 31})), now, None)), "JWT not yet valid");
-        assert_eq!(msg(validate(&claims(json!({"iat": now + 31})), now, None)), "JWT issued at future");
+        assert_eq!(
+            msg(validate(&claims(json!({"exp": now - 29})), now, None)),
+            "ok"
+        );
+        assert_eq!(
+            msg(validate(&claims(json!({"exp": now - 31})), now, None)),
+            "JWT expired"
+        );
+        assert_eq!(
+            msg(validate(&claims(json!({"nbf": now + 31})), now, None)),
+            "JWT not yet valid"
+        );
+        assert_eq!(
+            msg(validate(&claims(json!({"iat": now + 31})), now, None)),
+            "JWT issued at future"
+        );
         assert_eq!(
             msg(validate(&claims(json!({"exp": "soon"})), now, None)),
             "The JWT 'exp' claim must be a number"
@@ -150,10 +162,27 @@ mod unit {
     #[test]
     fn audiences() {
         let a = Some("http://localhost:3000");
-        assert_eq!(msg(validate(&claims(json!({"aud": "http://localhost:3000"})), 0, a)), "ok");
-        assert_eq!(msg(validate(&claims(json!({"aud": ["x", "http://localhost:3000"]})), 0, a)), "ok");
+        assert_eq!(
+            msg(validate(
+                &claims(json!({"aud": "http://localhost:3000"})),
+                0,
+                a
+            )),
+            "ok"
+        );
+        assert_eq!(
+            msg(validate(
+                &claims(json!({"aud": ["x", "http://localhost:3000"]})),
+                0,
+                a
+            )),
+            "ok"
+        );
         assert_eq!(msg(validate(&claims(json!({"aud": []})), 0, a)), "ok");
-        assert_eq!(msg(validate(&claims(json!({"aud": "x"})), 0, a)), "JWT not in audience");
+        assert_eq!(
+            msg(validate(&claims(json!({"aud": "x"})), 0, a)),
+            "JWT not in audience"
+        );
         assert_eq!(msg(validate(&claims(json!({"aud": "x"})), 0, None)), "ok");
         assert_eq!(
             msg(validate(&claims(json!({"aud": 5})), 0, a)),
@@ -163,7 +192,9 @@ mod unit {
 
     #[test]
     fn role_paths() {
-        let c = claims(json!({"role": "r", "app": {"roles": ["a", "b"]}, "https://x/role": "q", "n": 5}));
+        let c = claims(
+            json!({"role": "r", "app": {"roles": ["a", "b"]}, "https://x/role": "q", "n": 5}),
+        );
         let at = |p: &str| role_at(&c, &parse_path(p).unwrap());
         assert_eq!(at(".role").as_deref(), Some("r"));
         assert_eq!(at(".app.roles[1]").as_deref(), Some("b"));

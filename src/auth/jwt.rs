@@ -23,7 +23,10 @@ fn undecodable() -> Error {
 
 pub fn verify(token: &str, keys: &KeySet) -> Result<Claims, Error> {
     if token.is_empty() {
-        return Err(Error::jwt_decode("Empty JWT is sent in Authorization header", None));
+        return Err(Error::jwt_decode(
+            "Empty JWT is sent in Authorization header",
+            None,
+        ));
     }
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
@@ -68,7 +71,10 @@ pub fn verify(token: &str, keys: &KeySet) -> Result<Claims, Error> {
             .unwrap_or(false)
     });
     if !verified {
-        return Err(Error::jwt_decode("JWT cryptographic operation failed", None));
+        return Err(Error::jwt_decode(
+            "JWT cryptographic operation failed",
+            None,
+        ));
     }
     match b64(parts[1]).and_then(|p| serde_json::from_slice::<Value>(&p).ok()) {
         Some(Value::Object(claims)) => Ok(claims),

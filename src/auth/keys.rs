@@ -70,7 +70,9 @@ impl KeySet {
                 .collect();
             base64::engine::general_purpose::STANDARD_NO_PAD
                 .decode(normalized)
-                .map_err(|e| format!("jwt_secret_is_base64 is on but the secret is not base64: {e}"))?
+                .map_err(|e| {
+                    format!("jwt_secret_is_base64 is on but the secret is not base64: {e}")
+                })?
         } else {
             secret.as_bytes().to_vec()
         };

@@ -107,7 +107,8 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
             claims_json: Value::Object(claims.clone()).to_string(),
         };
         let exp = claims.get("exp").and_then(Value::as_f64).map(|e| e as i64);
-        s.cache.insert(token, auth.clone(), exp, cfg.jwt_cache_max_entries);
+        s.cache
+            .insert(token, auth.clone(), exp, cfg.jwt_cache_max_entries);
         Ok(auth)
     })
 }
@@ -168,7 +169,9 @@ impl State {
                 self.fetched_at = Some(Instant::now());
                 self.cache.clear();
             }
-            Err(e) => pgrx::warning!("budgetbee: could not fetch the JWKS, keeping the last good keys: {e}"),
+            Err(e) => pgrx::warning!(
+                "budgetbee: could not fetch the JWKS, keeping the last good keys: {e}"
+            ),
         }
     }
 }

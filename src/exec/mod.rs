@@ -41,7 +41,7 @@ pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
         Ok(mut resp) => {
             // PostgREST names the schema when there is a choice, or when the client chose.
             if cfg.db_schemas.len() > 1 || req.profile.is_some() {
-                resp.headers.push(("Content-Profile", schema));
+                resp.headers.push(("Content-Profile".into(), schema));
             }
             resp
         }
@@ -85,6 +85,9 @@ fn read(
         generation,
         keep,
     )?;
+    if let Some(function) = &cfg.db_pre_request {
+        run(&sql::pre_request(function), generation, keep)?;
+    }
     let row = run(&sql::read(&plan), generation, keep)?
         .into_iter()
         .next()
@@ -93,6 +96,8 @@ fn read(
     let mut total = column(0).and_then(|t| t.parse::<i64>().ok());
     let page_total: i64 = column(1).and_then(|t| t.parse().ok()).unwrap_or(0);
     let body = column(2).unwrap_or_default();
+    let response_headers = column(3);
+    let response_status = column(4);
 
     match plan.count {
         Some(Count::Planned) => total = Some(planned_rows(&plan, generation, keep)?),
@@ -116,18 +121,21 @@ fn read(
 
     let first = plan.range.first;
     let last = first + page_total - 1;
-    let content_range = ("Content-Range", content_range(first, last, total));
+    let content_range = (
+        "Content-Range".to_string(),
+        content_range(first, last, total),
+    );
     let applied = req
         .prefer
         .applied_to_read()
-        .map(|a| ("Preference-Applied", a));
+        .map(|a| ("Preference-Applied".to_string(), a));
     let mut status = 200;
     if let Some(total) = total {
         if first > total {
             // PostgREST builds this 416 as an ordinary response: the count headers stay and
             // there is no Proxy-Status.
             let mut r = Error::range_out_of_bounds(first, total).to_response(false);
-            r.headers.retain(|(name, _)| *name != "Proxy-Status");
+            r.headers.retain(|(name, _)| name != "Proxy-Status");
             r.headers.push(content_range);
             r.headers.extend(applied);
             return Ok(r);
@@ -137,12 +145,12 @@ fn read(
         }
     }
     let mut headers = vec![
-        ("Content-Type", plan.media.content_type().to_string()),
+        ("Content-Type".into(), plan.media.content_type().to_string()),
         content_range,
-        ("Content-Location", req.canonical.clone()),
+        ("Content-Location".into(), req.canonical.clone()),
     ];
     headers.extend(applied);
-    Ok(Response {
+    let mut response = Response {
         status,
         headers,
         body: if plan.head {
@@ -150,7 +158,53 @@ fn read(
         } else {
             body.into_bytes()
         },
-    })
+    };
+    apply_response_gucs(&mut response, response_headers, response_status)?;
+    Ok(response)
+}
+
+/// `response.headers` (a JSON array of single-key objects, overriding headers of the same
+/// name) and `response.status` set by SQL during the request (PGRST111 / PGRST112 if invalid).
+fn apply_response_gucs(
+    response: &mut Response,
+    headers: Option<String>,
+    status: Option<String>,
+) -> Result<(), Error> {
+    if let Some(h) = headers {
+        let pairs: Option<Vec<(String, String)>> = serde_json::from_str::<serde_json::Value>(&h)
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|item| {
+                        let obj = item.as_object()?;
+                        if obj.len() != 1 {
+                            return None;
+                        }
+                        let (k, v) = obj.iter().next()?;
+                        Some((k.clone(), v.as_str()?.to_string()))
+                    })
+                    .collect()
+            });
+        let pairs = pairs.ok_or_else(Error::guc_headers)?;
+        for (name, _) in &pairs {
+            response
+                .headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        }
+        response.headers.extend(pairs);
+    }
+    if let Some(s) = status {
+        let code = s
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|c| (100..=599).contains(c))
+            .ok_or_else(Error::guc_status)?;
+        response.status = code;
+    }
+    Ok(())
 }
 
 fn run(stmt: &Statement, generation: u64, keep: bool) -> Result<Vec<statement::Row>, Error> {

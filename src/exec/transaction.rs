@@ -66,7 +66,17 @@ pub fn subtransaction<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, E
 fn from_caught(caught: CaughtError) -> Error {
     match caught {
         CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => Error::Pg {
-            sqlstate: unpack_sqlstate(r.sql_error_code() as i32),
+            sqlstate: {
+                let known = r.sql_error_code() as i32;
+                let raw = super::statement::take_raw_errcode();
+                // pgrx reports codes it has no name for as XX000; keep Postgres's own.
+                match raw {
+                    Some(raw) if known == PgSqlErrorCode::ERRCODE_INTERNAL_ERROR as i32 => {
+                        unpack_sqlstate(raw)
+                    }
+                    _ => unpack_sqlstate(known),
+                }
+            },
             message: r.message().to_string(),
             details: r.detail().map(str::to_string),
             hint: r.hint().map(str::to_string),

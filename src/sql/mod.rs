@@ -70,6 +70,19 @@ pub fn request_context(ctx: &RequestContext) -> Statement {
     s
 }
 
+/// `db-pre-request`: `SELECT "schema"."function"()`. The name comes from the configuration;
+/// it is split at the first dot and each part quoted.
+pub fn pre_request(function: &str) -> Statement {
+    let name = match function.split_once('.') {
+        Some((schema, name)) => qualified(schema.trim(), name.trim()),
+        None => quote_ident(function.trim()),
+    };
+    Statement {
+        text: format!("SELECT {name}()"),
+        params: Vec::new(),
+    }
+}
+
 /// `search_path` for a request: the exposed schema, then the extra schemas.
 pub fn search_path(schema: &str, extra: &[String]) -> String {
     std::iter::once(schema)

@@ -69,7 +69,9 @@ pub fn read(plan: &ReadPlan) -> Statement {
     s.text = format!(
         "WITH pgrst_source AS ({source}){count_cte} \
          SELECT {total} AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, \
-         {body} AS body \
+         {body} AS body, \
+         nullif(current_setting('response.headers', true), '') AS response_headers, \
+         nullif(current_setting('response.status', true), '') AS response_status \
          FROM (SELECT * FROM pgrst_source) _postgrest_t"
     );
     s

@@ -4,9 +4,75 @@
 //! is refused with a clear message rather than half-supported.
 
 use super::keys::KeySet;
+use crate::worker::wake::Wake;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::time::Duration;
+
+/// A worker's fetching thread: the main thread asks, the thread does the network I/O, the
+/// main thread picks the answer up when it next looks (or waits a bounded time for it when a
+/// request depends on it). A slow or hanging issuer never stalls request processing.
+pub struct Fetcher {
+    requests: Sender<String>,
+    results: Receiver<Result<KeySet, String>>,
+    in_flight: bool,
+}
+
+impl Fetcher {
+    /// `waker` is notified after each fetch so the main thread applies it without delay.
+    pub fn spawn(waker: Option<Arc<Wake>>) -> std::io::Result<Fetcher> {
+        let (requests, inbox) = channel::<String>();
+        let (outbox, results) = channel();
+        crate::worker::spawn_without_signals("budgetbee-jwks", move || {
+            for url in inbox {
+                if outbox.send(fetch(&url)).is_err() {
+                    break;
+                }
+                if let Some(w) = &waker {
+                    w.notify();
+                }
+            }
+        })?;
+        Ok(Fetcher {
+            requests,
+            results,
+            in_flight: false,
+        })
+    }
+
+    /// Starts a fetch unless one is already running.
+    pub fn start(&mut self, url: &str) {
+        if !self.in_flight && self.requests.send(url.to_string()).is_ok() {
+            self.in_flight = true;
+        }
+    }
+
+    /// A finished fetch, if any, waiting at most `wait`.
+    pub fn poll(&mut self, wait: Duration) -> Option<Result<KeySet, String>> {
+        if !self.in_flight {
+            return None;
+        }
+        let got = if wait.is_zero() {
+            match self.results.try_recv() {
+                Ok(r) => Some(r),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => Some(Err("the JWKS thread stopped".into())),
+            }
+        } else {
+            match self.results.recv_timeout(wait) {
+                Ok(r) => Some(r),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => Some(Err("the JWKS thread stopped".into())),
+            }
+        };
+        if got.is_some() {
+            self.in_flight = false;
+        }
+        got
+    }
+}
 
 const TIMEOUT: Duration = Duration::from_secs(2);
 const MAX_BODY: usize = 1 << 20;

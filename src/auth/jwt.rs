@@ -17,8 +17,10 @@ fn b64(part: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// jose-jwt (PostgREST's JWT library) reports any token it cannot parse as a failed
+/// cryptographic operation.
 fn undecodable() -> Error {
-    Error::jwt_decode("JWT couldn't be decoded", None)
+    Error::jwt_decode("JWT cryptographic operation failed", None)
 }
 
 pub fn verify(token: &str, keys: &KeySet) -> Result<Claims, Error> {
@@ -49,10 +51,7 @@ pub fn verify(token: &str, keys: &KeySet) -> Result<Claims, Error> {
         ));
     }
     let Ok(algorithm) = Algorithm::from_str(alg) else {
-        return Err(Error::jwt_decode(
-            "Wrong or unsupported encoding algorithm",
-            Some(&format!("Unsupported algorithm: {alg}")),
-        ));
+        return Err(undecodable());
     };
     let family = Family::of(algorithm);
     let kid = header.get("kid").and_then(Value::as_str);
@@ -72,8 +71,8 @@ pub fn verify(token: &str, keys: &KeySet) -> Result<Claims, Error> {
     });
     if !verified {
         return Err(Error::jwt_decode(
-            "JWT cryptographic operation failed",
-            None,
+            "No suitable key or wrong key type",
+            Some("None of the keys was able to decode the JWT"),
         ));
     }
     match b64(parts[1]).and_then(|p| serde_json::from_slice::<Value>(&p).ok()) {

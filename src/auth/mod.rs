@@ -42,12 +42,20 @@ struct State {
     url_keys: Option<KeySet>,
     fetched_at: Option<Instant>,
     last_attempt: Option<Instant>,
+    fetcher: Option<jwks::Fetcher>,
     reloads_seen: u64,
     cache: cache::TokenCache,
 }
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
+    /// The worker's wake fd, so a finished JWKS fetch wakes the main thread.
+    static WAKER: RefCell<Option<std::sync::Arc<crate::worker::wake::Wake>>> = const { RefCell::new(None) };
+}
+
+/// Registers the worker's wake fd (once, at worker start).
+pub fn set_waker(wake: std::sync::Arc<crate::worker::wake::Wake>) {
+    WAKER.with(|w| *w.borrow_mut() = Some(wake));
 }
 
 fn now() -> i64 {
@@ -76,7 +84,7 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
     };
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        s.refresh_keys(cfg, None);
+        s.refresh_keys(cfg, false);
         let now = now();
         if let Some(hit) = s.cache.get(token, now) {
             return Ok(hit);
@@ -89,7 +97,7 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
         // cooldown) before refusing it.
         if let Some(kid) = jwt::kid_of(token) {
             if !keys.has_kid(&kid) && s.url.is_some() {
-                s.refresh_keys(cfg, Some(&kid));
+                s.refresh_keys(cfg, true);
                 keys = s.keys();
             }
         }
@@ -122,11 +130,12 @@ impl State {
         all
     }
 
-    /// Rebuilds the secret's keys when the configuration changed, and fetches `jwks_url` when
-    /// it is due: first use, the refresh interval passed, `reload_jwks()` was called, or a
-    /// token named an unknown `kid` (not more often than the cooldown allows). A failed fetch
-    /// keeps the last good keys and is logged.
-    fn refresh_keys(&mut self, cfg: &Config, unknown_kid: Option<&str>) {
+    /// Rebuilds the secret's keys when the configuration changed, and refreshes `jwks_url`
+    /// when it is due: never fetched yet, the refresh interval passed, `reload_jwks()` was
+    /// called, or (`unknown_kid`) a token named a key we do not have, at most once per cooldown.
+    /// Fetches run on the worker's JWKS thread; only an unknown `kid` waits (bounded) for the
+    /// answer, since that request depends on it. A failed fetch keeps the last good keys.
+    fn refresh_keys(&mut self, cfg: &Config, unknown_kid: bool) {
         let source = (cfg.jwt_secret.clone(), cfg.jwt_secret_is_base64);
         if self.secret_source.as_ref() != Some(&source) {
             self.secret_keys = match &source.0 {
@@ -150,20 +159,48 @@ impl State {
             self.cache.clear();
         }
         let Some(url) = self.url.clone() else { return };
+        self.take_fetched(Duration::ZERO);
         let reloads = JWKS_RELOADS.get().load(Ordering::Relaxed);
         let interval = Duration::from_secs(cfg.jwks_refresh_interval.max(1) as u64);
         let cooldown = Duration::from_secs(cfg.jwks_min_refresh_interval.max(0) as u64);
-        let due = self.fetched_at.is_none_or(|t| t.elapsed() >= interval)
-            || reloads != self.reloads_seen
-            || unknown_kid.is_some();
-        let cooled = self.last_attempt.is_none_or(|t| t.elapsed() >= cooldown)
-            || reloads != self.reloads_seen;
-        if !due || !cooled {
+        let reload_asked = reloads != self.reloads_seen;
+        // Periodically; after a failure, retry no faster than the cooldown (at least 1 s).
+        let retry_gap = cooldown.max(Duration::from_secs(1)).min(interval);
+        let periodic = match self.last_attempt {
+            None => true,
+            Some(t) => {
+                t.elapsed() >= retry_gap && self.fetched_at.is_none_or(|f| f.elapsed() >= interval)
+            }
+        };
+        let kid_due = unknown_kid && self.last_attempt.is_none_or(|t| t.elapsed() >= cooldown);
+        if !(reload_asked || periodic || kid_due) {
             return;
+        }
+        if self.fetcher.is_none() {
+            match jwks::Fetcher::spawn(WAKER.with(|w| w.borrow().clone())) {
+                Ok(f) => self.fetcher = Some(f),
+                Err(e) => {
+                    pgrx::warning!("budgetbee: cannot start the JWKS thread: {e}");
+                    return;
+                }
+            }
         }
         self.reloads_seen = reloads;
         self.last_attempt = Some(Instant::now());
-        match jwks::fetch(&url) {
+        if let Some(f) = self.fetcher.as_mut() {
+            f.start(&url);
+        }
+        if unknown_kid || reload_asked {
+            self.take_fetched(Duration::from_secs(3));
+        }
+    }
+
+    /// Applies a finished fetch, waiting at most `wait` for one in flight.
+    fn take_fetched(&mut self, wait: Duration) {
+        let Some(result) = self.fetcher.as_mut().and_then(|f| f.poll(wait)) else {
+            return;
+        };
+        match result {
             Ok(keys) => {
                 self.url_keys = Some(keys);
                 self.fetched_at = Some(Instant::now());
@@ -174,6 +211,12 @@ impl State {
             ),
         }
     }
+}
+
+/// Called by the worker at start and whenever it wakes: keeps `jwks_url` fresh without waiting
+/// for a request to need it.
+pub fn tick(cfg: &Config) {
+    STATE.with(|s| s.borrow_mut().refresh_keys(cfg, false));
 }
 
 #[cfg(test)]

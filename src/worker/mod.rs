@@ -86,6 +86,8 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     let mut cfg = Config::load();
     BackgroundWorker::connect_worker_to_spi(Some(&cfg.database), Some(&cfg.authenticator));
     crate::schema::watch_catalog();
+    crate::auth::set_waker(wake.clone());
+    crate::auth::tick(&cfg);
     if exec::session_is_superuser() {
         warning!(
             "budgetbee worker {index}: connected as \"{}\", a superuser: any SQL a request reaches \
@@ -96,17 +98,18 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
 
     let mut draining_since: Option<Instant> = None;
     loop {
-        let mut events =
-            pg_sys::WL_LATCH_SET | pg_sys::WL_SOCKET_READABLE | pg_sys::WL_EXIT_ON_PM_DEATH;
-        if draining_since.is_some() {
-            events |= pg_sys::WL_TIMEOUT;
-        }
+        // The timeout also paces background chores (JWKS refresh) while idle.
+        let events = pg_sys::WL_LATCH_SET
+            | pg_sys::WL_SOCKET_READABLE
+            | pg_sys::WL_EXIT_ON_PM_DEATH
+            | pg_sys::WL_TIMEOUT;
+        let timeout_ms = if draining_since.is_some() { 100 } else { 1000 };
         unsafe {
             pg_sys::WaitLatchOrSocket(
                 pg_sys::MyLatch,
                 events as i32,
                 wake.fd(),
-                100,
+                timeout_ms,
                 pg_sys::PG_WAIT_EXTENSION,
             );
             pg_sys::ResetLatch(pg_sys::MyLatch);
@@ -123,6 +126,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
             draining_since = Some(Instant::now());
         }
 
+        crate::auth::tick(&cfg);
         wake.drain();
         while let Ok(job) = jobs_rx.try_recv() {
             let response = exec::handle(&job.request, &cfg);
@@ -153,5 +157,22 @@ fn log_request(cfg: &Config, req: &ApiRequest, resp: &Response) {
     };
     if shown {
         log!("budgetbee: \"{} {}\" {}", req.method, req.path, resp.status);
+    }
+}
+
+/// Starts a helper thread with every signal blocked, so Postgres's signals keep reaching the
+/// main thread (the design's rule for any thread in a backend).
+pub fn spawn_without_signals(
+    name: &str,
+    f: impl FnOnce() + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        let mut previous: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut previous);
+        let spawned = std::thread::Builder::new().name(name.into()).spawn(f);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &previous, std::ptr::null_mut());
+        spawned
     }
 }

@@ -8,9 +8,19 @@ use std::collections::{HashMap, VecDeque};
 pub struct TokenCache {
     entries: HashMap<String, (Auth, Option<i64>)>,
     order: VecDeque<String>,
+    capacity: usize,
 }
 
 impl TokenCache {
+    /// Applies `jwt_cache_max_entries` (0: off); shrinking drops everything.
+    pub fn set_capacity(&mut self, capacity: i32) {
+        let capacity = capacity.max(0) as usize;
+        if capacity < self.capacity {
+            self.clear();
+        }
+        self.capacity = capacity;
+    }
+
     pub fn get(&mut self, token: &str, now: i64) -> Option<Auth> {
         let (auth, exp) = self.entries.get(token)?;
         if exp.is_some_and(|exp| now - 30 > exp) {
@@ -20,11 +30,11 @@ impl TokenCache {
         Some(auth.clone())
     }
 
-    pub fn insert(&mut self, token: &str, auth: Auth, exp: Option<i64>, capacity: i32) {
-        if capacity <= 0 {
+    pub fn insert(&mut self, token: &str, auth: Auth, exp: Option<i64>) {
+        if self.capacity == 0 {
             return;
         }
-        while self.order.len() >= capacity as usize {
+        while self.order.len() >= self.capacity {
             match self.order.pop_front() {
                 Some(old) => {
                     self.entries.remove(&old);
@@ -62,13 +72,16 @@ mod unit {
     #[test]
     fn bounded_and_expiring() {
         let mut c = TokenCache::default();
-        c.insert("a", auth(), Some(100), 2);
-        c.insert("b", auth(), None, 2);
-        c.insert("c", auth(), None, 2);
+        c.set_capacity(2);
+        c.insert("a", auth(), Some(100));
+        c.insert("b", auth(), None);
+        c.insert("c", auth(), None);
         assert!(c.get("a", 0).is_none(), "oldest evicted");
         assert!(c.get("b", 0).is_some());
-        c.insert("d", auth(), Some(100), 2);
+        c.insert("d", auth(), Some(100));
         assert!(c.get("d", 130).is_some());
         assert!(c.get("d", 131).is_none(), "never past exp + skew");
+        c.set_capacity(0);
+        assert!(c.get("b", 0).is_none(), "turning the cache off empties it");
     }
 }

@@ -85,6 +85,7 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.refresh_keys(cfg, false);
+        s.cache.set_capacity(cfg.jwt_cache_max_entries);
         let now = now();
         if let Some(hit) = s.cache.get(token, now) {
             return Ok(hit);
@@ -115,8 +116,7 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
             claims_json: Value::Object(claims.clone()).to_string(),
         };
         let exp = claims.get("exp").and_then(Value::as_f64).map(|e| e as i64);
-        s.cache
-            .insert(token, auth.clone(), exp, cfg.jwt_cache_max_entries);
+        s.cache.insert(token, auth.clone(), exp);
         Ok(auth)
     })
 }

@@ -493,7 +493,7 @@ mod unit {
         assert_eq!(r.status, 401);
         assert!(
             r.headers
-                .contains(&("WWW-Authenticate", "Bearer".to_string()))
+                .contains(&("WWW-Authenticate".to_string(), "Bearer".to_string()))
         );
     }
 }

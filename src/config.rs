@@ -35,6 +35,14 @@ static JWKS_URL: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::ne
 static JWKS_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(300);
 static JWKS_MIN_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(10);
 static DB_PRE_REQUEST: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
+static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
+
+/// The body limit, readable from the I/O thread (which has no Config): the main thread stores
+/// it on every (re)load.
+pub static MAX_BODY_BYTES: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(10 * 1024 * 1024);
+
 static LOG_LEVEL: GucSetting<i32> = GucSetting::<i32>::new(LogLevel::Error as i32);
 
 /// PostgREST's `log-level` values, in increasing verbosity.
@@ -89,6 +97,8 @@ pub struct Config {
     pub jwks_url: Option<String>,
     pub jwks_refresh_interval: i32,
     pub jwks_min_refresh_interval: i32,
+    /// `db-tx-end`: commit, commit-allow-override, rollback, rollback-allow-override.
+    pub db_tx_end: String,
     /// `db-max-rows`: the most rows any read returns; `None` when unlimited (0).
     pub db_max_rows: Option<i64>,
     /// `db-prepared-statements`: keep each statement shape prepared per worker.
@@ -101,6 +111,10 @@ pub struct Config {
 impl Config {
     /// Reads the current GUC values. Main thread only (pgrx enforces it).
     pub fn load() -> Config {
+        MAX_BODY_BYTES.store(
+            SERVER_MAX_BODY_BYTES.get().max(0) as usize,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let uri = DB_URI
             .get()
             .map(lossy)
@@ -129,6 +143,7 @@ impl Config {
             jwks_url: non_empty(JWKS_URL.get().map(lossy)),
             jwks_refresh_interval: JWKS_REFRESH_INTERVAL.get(),
             jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),
+            db_tx_end: non_empty(DB_TX_END.get().map(lossy)).unwrap_or_else(|| "commit".into()),
             db_max_rows: Some(i64::from(DB_MAX_ROWS.get())).filter(|n| *n > 0),
             db_prepared_statements: DB_PREPARED_STATEMENTS.get(),
             database: non_empty(DATABASE.get().map(lossy))
@@ -269,6 +284,7 @@ pub fn define_gucs() {
     env_boot_string(&DB_ANON_ROLE, &["PGRST_DB_ANON_ROLE"]);
     env_boot_string(&DB_AUTHENTICATED_ROLE, &["PGRST_DB_AUTHENTICATED_ROLE"]);
     env_boot_string(&JWT_SECRET, &["PGRST_JWT_SECRET"]);
+    env_boot_string(&DB_TX_END, &["PGRST_DB_TX_END"]);
     env_boot_string(
         &DB_PRE_REQUEST,
         &["PGRST_DB_PRE_REQUEST", "PGRST_PRE_REQUEST"],
@@ -352,6 +368,24 @@ pub fn define_gucs() {
         c"Function called in every request after its settings, before the query (PGRST_DB_PRE_REQUEST).",
         c"schema.function; it may raise to refuse the request or set response.headers.",
         &DB_PRE_REQUEST,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.server_max_body_bytes",
+        c"Largest request body accepted; larger ones get 413 without being read.",
+        c"Default 10 MiB.",
+        &SERVER_MAX_BODY_BYTES,
+        0,
+        i32::MAX,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.db_tx_end",
+        c"How request transactions end: commit, commit-allow-override, rollback, rollback-allow-override (PGRST_DB_TX_END).",
+        c"With -allow-override, Prefer: tx=commit|rollback decides.",
+        &DB_TX_END,
         GucContext::Sighup,
         GucFlags::default(),
     );

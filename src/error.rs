@@ -162,6 +162,66 @@ impl Error {
         )
     }
 
+    /// PGRST102: the body cannot be used (empty, not JSON, keys that do not match, ...).
+    pub fn invalid_body(message: &str) -> Error {
+        Error::api(400, "PGRST102", message)
+    }
+
+    /// 413: the body is over `budgetbee.server_max_body_bytes` (budgetbee's own limit).
+    pub fn payload_too_large(limit: usize) -> Error {
+        Error::api(413, "PGRST102", "Payload Too Large").with_details(format!(
+            "The request body exceeds budgetbee.server_max_body_bytes ({limit} bytes)"
+        ))
+    }
+
+    /// 408: the body stopped arriving.
+    pub fn body_timeout(seconds: u64) -> Error {
+        Error::api(408, "PGRST102", "Request Timeout").with_details(format!(
+            "The request body did not arrive within {seconds} seconds"
+        ))
+    }
+
+    pub fn column_not_found(relation: &str, column: &str) -> Error {
+        Error::api(
+            400,
+            "PGRST204",
+            format!("Could not find the '{column}' column of '{relation}' in the schema cache"),
+        )
+    }
+
+    pub fn put_filters() -> Error {
+        Error::api(
+            405,
+            "PGRST105",
+            "Filters must include all and only primary key columns with 'eq' operators",
+        )
+    }
+
+    pub fn put_limit() -> Error {
+        Error::api(
+            400,
+            "PGRST114",
+            "limit/offset querystring parameters are not allowed for PUT",
+        )
+    }
+
+    pub fn put_pk_mismatch() -> Error {
+        Error::api(
+            400,
+            "PGRST115",
+            "Payload values do not match URL in primary key column(s)",
+        )
+    }
+
+    pub fn max_affected(rows: i64) -> Error {
+        Error::api(
+            400,
+            "PGRST124",
+            "Query result exceeds max-affected preference constraint",
+        )
+        .with_details(format!("The query affects {rows} rows"))
+    }
+
     /// PGRST300: a token was sent but no key is configured.
     pub fn jwt_secret_missing() -> Error {
         Error::api(500, "PGRST300", "Server lacks JWT secret")

@@ -437,12 +437,28 @@ impl Conn {
     }
 
     pub fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)]) -> HttpResponse {
+        self.send_body(method, path, headers, None)
+    }
+
+    /// Sends a request with a body (`Content-Length` is added).
+    pub fn send_body(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> HttpResponse {
         let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n");
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
+        if let Some(b) = body {
+            req.push_str(&format!("Content-Length: {}\r\n", b.len()));
+        }
         req.push_str("\r\n");
-        self.reader.get_mut().write_all(req.as_bytes()).unwrap();
+        let mut bytes = req.into_bytes();
+        bytes.extend_from_slice(body.unwrap_or_default());
+        self.reader.get_mut().write_all(&bytes).unwrap();
         self.read_response(method == "HEAD")
     }
 
@@ -515,6 +531,73 @@ pub struct Case<'a> {
     pub status: u16,
     pub expect_headers: &'a [(&'a str, &'a str)],
     pub body: &'a str,
+}
+
+/// A table-driven write: request with a body → expected status, headers and exact body, then
+/// a SQL query (run as superuser, psql unaligned tuples-only output) and what it must print,
+/// to prove what the write did (or did not) change.
+pub struct WriteCase<'a> {
+    pub name: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub request_body: &'a str,
+    pub status: u16,
+    pub expect_headers: &'a [(&'a str, &'a str)],
+    pub body: &'a str,
+    /// `(sql, expected output)`, checked after the request; `("", "")` to skip.
+    pub check: (&'a str, &'a str),
+}
+
+/// Runs write cases in order (they may depend on each other's effects), collecting every
+/// mismatch before failing.
+pub fn run_write_cases(cluster: &Cluster, cases: &[WriteCase]) {
+    let mut failures = Vec::new();
+    for c in cases {
+        let body =
+            (!c.request_body.is_empty() || c.method != "GET").then_some(c.request_body.as_bytes());
+        let r = Conn::open(cluster.http_port).send_body(c.method, c.path, c.headers, body);
+        let mut problems = Vec::new();
+        if r.status != c.status {
+            problems.push(format!("status {} (want {})", r.status, c.status));
+        }
+        for (name, value) in c.expect_headers {
+            let want = if *value == ABSENT { None } else { Some(*value) };
+            if r.header(name) != want {
+                problems.push(format!("{name}: {:?} (want {value:?})", r.header(name)));
+            }
+        }
+        if r.text() != c.body {
+            problems.push(format!("body {:?}\n      want {:?}", r.text(), c.body));
+        }
+        if !c.check.0.is_empty() {
+            let got = cluster.psql(c.check.0);
+            if got.trim_end() != c.check.1 {
+                problems.push(format!(
+                    "check {:?} gave {:?} (want {:?})",
+                    c.check.0,
+                    got.trim_end(),
+                    c.check.1
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{} — {} {}\n    {}",
+                c.name,
+                c.method,
+                c.path,
+                problems.join("\n    ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 /// Runs every case, collecting all mismatches before failing, so one run shows them all.

@@ -3,6 +3,7 @@
 
 pub mod media;
 mod parse_error;
+pub mod payload;
 pub mod prefer;
 pub mod query;
 
@@ -12,10 +13,24 @@ pub use prefer::{Count, Preferences};
 pub use query::{Field, Filter, IsValue, LogicTree, Operation, OrderTerm, SelectItem};
 use serde_json::{Map, Value};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// GET or HEAD on a table or view. HEAD skips building the body.
     Read { head: bool },
+    /// POST: insert (or upsert with `Prefer: resolution=`).
+    Insert,
+    /// PATCH with filters.
+    Update,
+    /// PUT: a single-row upsert addressed by its primary key.
+    Put,
+    /// DELETE with filters.
+    Delete,
+}
+
+impl Action {
+    pub fn is_read(&self) -> bool {
+        matches!(self, Action::Read { .. })
+    }
 }
 
 /// Rows `first..=last` (`last` open when `None`), as PostgREST's ranges: from `limit`/`offset`
@@ -77,6 +92,15 @@ pub struct ApiRequest {
     /// The table or view named by the path, percent-decoded.
     pub resource: String,
     pub query: ReadQuery,
+    /// `columns=`: the body keys a write uses.
+    pub columns: Option<Vec<String>>,
+    /// `on_conflict=`: the upsert's conflict target.
+    pub on_conflict: Option<Vec<String>>,
+    /// Whether `limit` or `offset` was given (PUT refuses them).
+    pub has_limit_or_offset: bool,
+    /// The request body (writes), and its `Content-Type`.
+    pub body: bytes::Bytes,
+    pub content_type: Option<String>,
     /// `Accept-Profile` (reads) / `Content-Profile` (writes): the schema asked for.
     pub profile: Option<String>,
     /// `Content-Location` of a read: the path and the query parameters sorted by name.
@@ -109,15 +133,20 @@ impl ApiRequest {
         path: &str,
         query: Option<&str>,
         headers: &[(String, String)],
+        body: bytes::Bytes,
     ) -> Result<ApiRequest, Error> {
         let resource = resource_of(path)?;
         let action = match (method, &resource) {
             ("GET", Resource::Relation(_)) => Action::Read { head: false },
             ("HEAD", Resource::Relation(_)) => Action::Read { head: true },
-            ("POST" | "PATCH" | "PUT" | "DELETE" | "OPTIONS", Resource::Relation(_)) => {
-                return Err(Error::not_implemented(format!(
-                    "{method} on tables and views is not served by this version of budgetbee"
-                )));
+            ("POST", Resource::Relation(_)) => Action::Insert,
+            ("PATCH", Resource::Relation(_)) => Action::Update,
+            ("PUT", Resource::Relation(_)) => Action::Put,
+            ("DELETE", Resource::Relation(_)) => Action::Delete,
+            ("OPTIONS", Resource::Relation(_)) => {
+                return Err(Error::not_implemented(
+                    "OPTIONS is not served by this version of budgetbee",
+                ));
             }
             ("GET" | "HEAD" | "POST" | "OPTIONS", Resource::Rpc) => {
                 return Err(Error::not_implemented(
@@ -142,6 +171,15 @@ impl ApiRequest {
         };
         let pairs = query_pairs(query.unwrap_or(""));
         let mut q = read_query(&pairs)?;
+        let list = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| config_list(v))
+        };
+        let columns = list("columns");
+        let on_conflict = list("on_conflict");
+        let has_limit_or_offset = pairs.iter().any(|(k, _)| k == "limit" || k == "offset");
         // RFC 9110: the Range header only applies to GET.
         let header_range = if method == "GET" {
             header("range").and_then(parse_range_header)
@@ -155,7 +193,18 @@ impl ApiRequest {
             path: path.to_string(),
             resource,
             query: q,
-            profile: header("accept-profile").map(|s| s.trim().to_string()),
+            columns,
+            on_conflict,
+            has_limit_or_offset,
+            content_type: header("content-type").map(str::to_string),
+            body,
+            // Reads name their schema with Accept-Profile, writes with Content-Profile.
+            profile: if action.is_read() {
+                header("accept-profile")
+            } else {
+                header("content-profile")
+            }
+            .map(|s| s.trim().to_string()),
             canonical: canonical_location(path, &pairs),
             media: media::negotiate_read(header("accept")),
             prefer: Preferences::parse(
@@ -196,6 +245,14 @@ fn resource_of(path: &str) -> Result<Resource, Error> {
         [rpc, func] if rpc == "rpc" && !func.is_empty() => Ok(Resource::Rpc),
         _ => Err(Error::invalid_path()),
     }
+}
+
+/// `columns=a,b` / `on_conflict=a,b`.
+fn config_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 /// Query parameters PostgREST reserves; every other key is a filter or a logic tree.
@@ -366,7 +423,7 @@ mod unit {
     use super::*;
 
     fn get(path: &str, query: Option<&str>) -> Result<ApiRequest, Error> {
-        ApiRequest::parse("GET", path, query, &[])
+        ApiRequest::parse("GET", path, query, &[], bytes::Bytes::new())
     }
 
     #[test]
@@ -377,11 +434,13 @@ mod unit {
         assert_eq!(get("/transactions/", None).unwrap_err().code(), "PGRST125");
         assert_eq!(get("/rpc/f", None).unwrap_err().code(), "PGRST127");
         assert_eq!(get("/", None).unwrap_err().code(), "PGRST127");
-        let e = ApiRequest::parse("BREW", "/t", None, &[]).unwrap_err();
+        let e = ApiRequest::parse("BREW", "/t", None, &[], bytes::Bytes::new()).unwrap_err();
         assert_eq!(e.code(), "PGRST117");
         assert_eq!(e.status(false), 405);
         assert_eq!(
-            ApiRequest::parse("HEAD", "/t", None, &[]).unwrap().action,
+            ApiRequest::parse("HEAD", "/t", None, &[], bytes::Bytes::new())
+                .unwrap()
+                .action,
             Action::Read { head: true }
         );
     }
@@ -405,7 +464,14 @@ mod unit {
     #[test]
     fn range_header_intersects_limit_on_get_only() {
         let h = |v: &str| vec![("Range".to_string(), v.to_string())];
-        let r = ApiRequest::parse("GET", "/t", Some("limit=5"), &h("2-10")).unwrap();
+        let r = ApiRequest::parse(
+            "GET",
+            "/t",
+            Some("limit=5"),
+            &h("2-10"),
+            bytes::Bytes::new(),
+        )
+        .unwrap();
         assert_eq!(
             r.query.range,
             Range {
@@ -413,7 +479,7 @@ mod unit {
                 last: Some(4)
             }
         );
-        let r = ApiRequest::parse("GET", "/t", None, &h("3-")).unwrap();
+        let r = ApiRequest::parse("GET", "/t", None, &h("3-"), bytes::Bytes::new()).unwrap();
         assert_eq!(
             r.query.range,
             Range {
@@ -421,11 +487,11 @@ mod unit {
                 last: None
             }
         );
-        let r = ApiRequest::parse("HEAD", "/t", None, &h("3-4")).unwrap();
+        let r = ApiRequest::parse("HEAD", "/t", None, &h("3-4"), bytes::Bytes::new()).unwrap();
         assert_eq!(r.query.range, Range::ALL);
-        let e = ApiRequest::parse("GET", "/t", None, &h("5-2")).unwrap_err();
+        let e = ApiRequest::parse("GET", "/t", None, &h("5-2"), bytes::Bytes::new()).unwrap_err();
         assert_eq!(e.code(), "PGRST103");
-        let r = ApiRequest::parse("GET", "/t", None, &h("bytes=1-2")).unwrap();
+        let r = ApiRequest::parse("GET", "/t", None, &h("bytes=1-2"), bytes::Bytes::new()).unwrap();
         assert_eq!(r.query.range, Range::ALL);
         assert_eq!(
             Range {
@@ -474,7 +540,7 @@ mod unit {
             ("Cookie".to_string(), "a=1; b = two".to_string()),
             ("X-Thing".to_string(), "y".to_string()),
         ];
-        let r = ApiRequest::parse("GET", "/t", None, &h).unwrap();
+        let r = ApiRequest::parse("GET", "/t", None, &h, bytes::Bytes::new()).unwrap();
         assert_eq!(
             r.headers_json,
             r#"{"accept":"application/json","x-thing":"y"}"#

@@ -18,6 +18,8 @@ pub struct Preferences {
     pub resolution: Option<String>,
     pub missing: Option<String>,
     pub max_affected: Option<i64>,
+    /// `tx=commit|rollback`.
+    pub tx: Option<String>,
     pub invalid: Vec<String>,
 }
 
@@ -62,6 +64,9 @@ impl Preferences {
                 t if t.starts_with("missing=") && KNOWN.contains(&t) => {
                     first(&mut p.missing, t[8..].to_string())
                 }
+                t if t.starts_with("tx=") && KNOWN.contains(&t) => {
+                    first(&mut p.tx, t[3..].to_string())
+                }
                 t if KNOWN.contains(&t) => {}
                 t if t.starts_with("max-affected=") => {
                     if let Ok(n) = t["max-affected=".len()..].parse() {
@@ -73,6 +78,55 @@ impl Preferences {
             }
         }
         p
+    }
+
+    /// `Preference-Applied` for a write, in PostgREST's order. `resolution_applies`: the
+    /// table has a primary key or `on_conflict` was given; `max_affected`: DELETE and PATCH.
+    pub fn applied_to_write(
+        &self,
+        resolution_applies: bool,
+        missing: bool,
+        max_affected: bool,
+        tx: Option<&str>,
+    ) -> Option<String> {
+        let mut applied: Vec<String> = Vec::new();
+        if resolution_applies {
+            if let Some(r) = &self.resolution {
+                applied.push(format!("resolution={r}"));
+            }
+        }
+        if missing {
+            if let Some(m) = &self.missing {
+                applied.push(format!("missing={m}"));
+            }
+        }
+        if let Some(r) = &self.return_representation {
+            applied.push(format!("return={r}"));
+        }
+        if let Some(c) = self.count {
+            applied.push(
+                match c {
+                    Count::Exact => "count=exact",
+                    Count::Planned => "count=planned",
+                    Count::Estimated => "count=estimated",
+                }
+                .into(),
+            );
+        }
+        if let Some(tx) = tx {
+            applied.push(format!("tx={tx}"));
+        }
+        match self.strict {
+            Some(true) => applied.push("handling=strict".into()),
+            Some(false) => applied.push("handling=lenient".into()),
+            None => {}
+        }
+        if max_affected && self.strict == Some(true) {
+            if let Some(n) = self.max_affected {
+                applied.push(format!("max-affected={n}"));
+            }
+        }
+        (!applied.is_empty()).then(|| applied.join(", "))
     }
 
     /// `Preference-Applied` for a read: the preferences that shaped the response, in

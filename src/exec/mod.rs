@@ -3,6 +3,7 @@
 
 pub mod statement;
 mod transaction;
+mod write;
 
 use crate::api::{ApiRequest, Count, MediaType, Response};
 use crate::config::Config;
@@ -32,10 +33,14 @@ pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
         let cache = schema::current(&cfg.db_schemas, log_reloads, |schemas| {
             transaction::subtransaction(|| Spi::connect(|client| schema::load(&client, schemas)))
         })?;
-        // GET and HEAD run read-only, as PostgREST's BEGIN READ ONLY: a view or function that
-        // writes fails with 25006 (405).
-        unsafe { pg_sys::XactReadOnly = true };
-        Spi::connect(|_client| read(&cache, req, cfg, &auth, &schema))
+        if req.action.is_read() {
+            // GET and HEAD run read-only, as PostgREST's BEGIN READ ONLY: a view or function
+            // that writes fails with 25006 (405).
+            unsafe { pg_sys::XactReadOnly = true };
+            Spi::connect(|_client| read(&cache, req, cfg, &auth, &schema))
+        } else {
+            Spi::connect(|_client| write::write(&cache, req, cfg, &auth, &schema))
+        }
     });
     match outcome {
         Ok(mut resp) => {
@@ -72,22 +77,7 @@ fn read(
     let plan = plan::read(req, relation, cfg.db_max_rows)?;
     let generation = cache.generation;
     let keep = cfg.db_prepared_statements;
-    run(
-        &sql::request_context(&sql::RequestContext {
-            search_path: sql::search_path(schema, &cfg.db_extra_search_path),
-            role: &auth.role,
-            claims_json: &auth.claims_json,
-            method: &req.method,
-            path: &req.path,
-            headers_json: &req.headers_json,
-            cookies_json: &req.cookies_json,
-        }),
-        generation,
-        keep,
-    )?;
-    if let Some(function) = &cfg.db_pre_request {
-        run(&sql::pre_request(function), generation, keep)?;
-    }
+    context(req, cfg, auth, schema, generation, keep)?;
     let row = run(&sql::read(&plan), generation, keep)?
         .into_iter()
         .next()
@@ -161,6 +151,34 @@ fn read(
     };
     apply_response_gucs(&mut response, response_headers, response_status)?;
     Ok(response)
+}
+
+/// The request's settings (role, claims, request.*) and the pre-request function.
+fn context(
+    req: &ApiRequest,
+    cfg: &Config,
+    auth: &crate::auth::Auth,
+    schema: &str,
+    generation: u64,
+    keep: bool,
+) -> Result<(), Error> {
+    run(
+        &sql::request_context(&sql::RequestContext {
+            search_path: sql::search_path(schema, &cfg.db_extra_search_path),
+            role: &auth.role,
+            claims_json: &auth.claims_json,
+            method: &req.method,
+            path: &req.path,
+            headers_json: &req.headers_json,
+            cookies_json: &req.cookies_json,
+        }),
+        generation,
+        keep,
+    )?;
+    if let Some(function) = &cfg.db_pre_request {
+        run(&sql::pre_request(function), generation, keep)?;
+    }
+    Ok(())
 }
 
 /// `response.headers` (a JSON array of single-key objects, overriding headers of the same

@@ -7,6 +7,16 @@ use pgrx::pg_sys::panic::CaughtError;
 use pgrx::prelude::*;
 use std::panic::AssertUnwindSafe;
 
+thread_local! {
+    static ROLLBACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Asks `run` to roll back the current transaction although the request succeeded
+/// (`Prefer: tx=rollback`, `db_tx_end = rollback`).
+pub fn rollback_at_end() {
+    ROLLBACK.with(|r| r.set(true));
+}
+
 /// Runs `body` in a fresh transaction; commits on `Ok`, aborts on `Err` or on any error raised
 /// inside (including one raised by COMMIT itself, e.g. a deferred constraint).
 pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
@@ -20,15 +30,18 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
         let body = body;
         let result = (body.0)();
         if result.is_ok() {
-            unsafe {
-                pg_sys::PopActiveSnapshot();
-                pg_sys::CommitTransactionCommand();
+            unsafe { pg_sys::PopActiveSnapshot() };
+            if ROLLBACK.with(|r| r.replace(false)) {
+                unsafe { pg_sys::AbortCurrentTransaction() };
+            } else {
+                unsafe { pg_sys::CommitTransactionCommand() };
             }
         }
         result
     })
     .catch_others(|caught| Err(from_caught(caught)))
     .execute();
+    ROLLBACK.with(|r| r.set(false));
     if outcome.is_err() {
         // Same recovery as PostgresMain after an ERROR; also right when COMMIT itself failed.
         unsafe { pg_sys::AbortCurrentTransaction() };

@@ -212,12 +212,14 @@ async fn handle(
             )
         })
         .collect();
-    let parsed = ApiRequest::parse(
-        req.method().as_str(),
-        req.uri().path(),
-        req.uri().query(),
-        &headers,
-    );
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    let body = match read_body(req).await {
+        Ok(b) => b,
+        Err(e) => return Ok(into_hyper(e.to_response(false), head)),
+    };
+    let parsed = ApiRequest::parse(&method, &path, query.as_deref(), &headers, body);
     let response = match parsed {
         Err(e) => e.to_response(false),
         Ok(request) => {
@@ -234,6 +236,35 @@ async fn handle(
         }
     };
     Ok(into_hyper(response, head))
+}
+
+/// How long a client may take to send its body once the headers arrived.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The request body, bounded by `budgetbee.server_max_body_bytes`: a declared length over the
+/// limit is refused before reading anything, a body that grows past it as soon as it does, and
+/// one that stops arriving after BODY_TIMEOUT.
+async fn read_body(req: hyper::Request<Incoming>) -> Result<Bytes, Error> {
+    use http_body_util::{BodyExt, Limited};
+    let limit = crate::config::MAX_BODY_BYTES.load(std::sync::atomic::Ordering::Relaxed);
+    let declared = req
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(Error::payload_too_large(limit));
+    }
+    match tokio::time::timeout(BODY_TIMEOUT, Limited::new(req.into_body(), limit).collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            Err(Error::payload_too_large(limit))
+        }
+        Ok(Err(e)) => Err(Error::invalid_body(&format!(
+            "Error reading the request body: {e}"
+        ))),
+        Err(_) => Err(Error::body_timeout(BODY_TIMEOUT.as_secs())),
+    }
 }
 
 fn into_hyper(r: Response, head: bool) -> hyper::Response<Full<Bytes>> {

@@ -27,7 +27,7 @@ pub fn read<'a>(
     relation: &'a Relation,
     max_rows: Option<i64>,
 ) -> Result<ReadPlan<'a>, Error> {
-    let Action::Read { head } = req.action;
+    let head = matches!(req.action, Action::Read { head: true });
     // PostgREST negotiates after finding the relation: an unknown table is a 404 whatever the
     // Accept header says.
     let media = req.media.clone()?;

@@ -7,8 +7,10 @@
 
 pub mod catalog;
 mod read;
+mod write;
 
 pub use read::{count_plan, read};
+pub use write::{Conflict, Kind, WritePlan, write};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Statement {
@@ -27,6 +29,12 @@ impl Statement {
 /// The one identifier-quoting function: `a"b` → `"a""b"`.
 pub fn quote_ident(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// A name from the schema cache as a string literal (JSON keys named after columns). Never
+/// used for values: those are parameters.
+fn literal(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
 }
 
 fn qualified(schema: &str, name: &str) -> String {

@@ -88,7 +88,7 @@ pub fn count_plan(plan: &ReadPlan) -> Statement {
 }
 
 /// The body handlers of PostgREST (`SqlFragment.handlerF`).
-fn body(media: MediaType) -> String {
+pub(super) fn body(media: MediaType) -> String {
     match media {
         MediaType::Json => "coalesce(json_agg(_postgrest_t), '[]')::text".into(),
         MediaType::JsonStripped => {
@@ -111,7 +111,12 @@ fn body(media: MediaType) -> String {
     }
 }
 
-fn select_item(s: &mut Statement, rel: &Relation, table: &str, item: &SelectItem) -> String {
+pub(super) fn select_item(
+    s: &mut Statement,
+    rel: &Relation,
+    table: &str,
+    item: &SelectItem,
+) -> String {
     match item {
         SelectItem::Star => format!("{table}.*"),
         SelectItem::Field { field, alias, cast } => {
@@ -161,12 +166,19 @@ fn field_expr(s: &mut Statement, rel: &Relation, table: &str, field: &Field) -> 
 }
 
 fn where_clause(s: &mut Statement, plan: &ReadPlan, table: &str) -> String {
-    let mut conditions: Vec<String> = plan
-        .filters
-        .iter()
-        .map(|f| filter(s, plan.relation, table, f))
-        .collect();
-    conditions.extend(plan.logic.iter().map(|t| logic(s, plan.relation, table, t)));
+    conditions(s, plan.relation, table, plan.filters, plan.logic)
+}
+
+/// ` WHERE <filters AND logic trees>`, or nothing.
+pub(super) fn conditions(
+    s: &mut Statement,
+    rel: &Relation,
+    table: &str,
+    filters: &[Filter],
+    trees: &[LogicTree],
+) -> String {
+    let mut conditions: Vec<String> = filters.iter().map(|f| filter(s, rel, table, f)).collect();
+    conditions.extend(trees.iter().map(|t| logic(s, rel, table, t)));
     if conditions.is_empty() {
         String::new()
     } else {

@@ -40,13 +40,19 @@ pub fn parse(
                 .collect();
             (vec![Value::Object(object)], false)
         }
-        _ => {
+        "application/json" | "" => {
             let value: Value = serde_json::from_slice(body).map_err(|_| invalid_json())?;
             match value {
                 Value::Object(_) => (vec![value], false),
                 Value::Array(items) => (items, true),
-                _ => return Err(invalid_json()),
+                // PostgREST's json_to_recordset sees no rows in a scalar.
+                _ => (Vec::new(), true),
             }
+        }
+        other => {
+            return Err(Error::invalid_body(&format!(
+                "Content-Type not acceptable: {other}"
+            )));
         }
     };
     let keys = match columns {
@@ -181,6 +187,11 @@ mod unit {
         assert_eq!(e.code(), "PGRST102");
         assert_eq!(parse(None, b"", None).unwrap_err().code(), "PGRST102");
         assert_eq!(parse(None, b"[1]", None).unwrap_err().code(), "PGRST102");
+        assert_eq!(parse(None, b"5", None).unwrap().rows, json!([]));
+        assert_eq!(
+            parse(Some("text/plain"), b"x", None).unwrap_err().code(),
+            "PGRST102"
+        );
         let cols = vec!["a".to_string()];
         let p = parse(None, br#"[{"a":1},{"b":2}]"#, Some(&cols)).unwrap();
         assert_eq!(p.keys, vec!["a"]);

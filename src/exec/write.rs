@@ -25,9 +25,11 @@ pub fn write(
     let prefer = &req.prefer;
     let representation = prefer.return_representation.as_deref() == Some("representation");
     let headers_only = prefer.return_representation.as_deref() == Some("headers-only");
-    // Representation bodies follow Accept like reads; 406 only matters when one is sent.
+    // Accept is negotiated for every write: the singular type demands exactly one affected
+    // row even when no body is returned.
+    let negotiated = req.media.clone()?;
     let media = if representation {
-        Some(req.media.clone()?)
+        Some(negotiated)
     } else {
         None
     };
@@ -91,21 +93,18 @@ pub fn write(
             return Err(Error::max_affected(affected));
         }
     }
-    if let (Action::Put, Some(crate::api::MediaType::Singular { .. })) =
-        (&req.action, plan.representation.map(|(_, m)| m))
-    {
+    if let crate::api::MediaType::Singular { .. } = negotiated {
         if affected != 1 {
-            return Err(Error::singularity(affected));
-        }
-    }
-    if let Some((_, crate::api::MediaType::Singular { .. })) = plan.representation {
-        if affected != 1 {
+            // An error: the write is rolled back.
             return Err(Error::singularity(affected));
         }
     }
 
     let tx = tx_end(cfg, prefer.tx.as_deref());
     if tx.rollback {
+        // As PostgREST: deferred constraints are checked before the rollback, so a write that
+        // could never commit still reports its violation.
+        run(&sql::set_constraints_immediate(), generation, keep)?;
         transaction::rollback_at_end();
     }
     let counted = matches!(prefer.count, Some(Count::Exact) | Some(Count::Estimated));
@@ -117,7 +116,8 @@ pub fn write(
     let mut headers: Vec<(String, String)> = Vec::new();
     let status = match req.action {
         Action::Insert => {
-            if headers_only {
+            // PostgREST names the new row only when exactly one was inserted.
+            if headers_only && affected == 1 {
                 if let Some(location) = column(5).and_then(|pk| location(&relation.name, &pk)) {
                     headers.push(("Location".into(), location));
                 }

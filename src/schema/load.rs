@@ -53,6 +53,22 @@ pub fn load(client: &SpiClient<'_>, schemas: &[String]) -> Result<SchemaCache, E
         }
     }
     for row in client
+        .select(catalog::VIEW_KEYS, None, &[schemas_arg.clone().into()])
+        .map_err(err)?
+    {
+        let key = (
+            row.get::<String>(1).map_err(err)?.unwrap_or_default(),
+            row.get::<String>(2).map_err(err)?.unwrap_or_default(),
+        );
+        let col: Option<String> = row.get(3).map_err(err)?;
+        if let (Some(rel), Some(col)) = (cache.relations.get_mut(&key), col) {
+            // Only keys the view actually shows under their own name.
+            if rel.kind == 'v' && rel.column(&col).is_some() && !rel.primary_key.contains(&col) {
+                rel.primary_key.push(col);
+            }
+        }
+    }
+    for row in client
         .select(catalog::FOREIGN_KEYS, None, &[schemas_arg.clone().into()])
         .map_err(err)?
     {

@@ -4,7 +4,6 @@
 //! sent at commit, like the notification itself.
 
 use pgrx::pg_sys;
-use pgrx::prelude::*;
 use std::ffi::CStr;
 
 static mut PREVIOUS: pg_sys::ProcessUtility_hook_type = None;
@@ -22,7 +21,25 @@ pub fn broadcast_reload() {
     unsafe { pg_sys::CacheInvalidateRelcacheAll() };
 }
 
-#[pg_guard]
+unsafe extern "C-unwind" {
+    // The C symbol itself: pgrx's wrapper of it turns ERRORs into Rust panics, and a guarded
+    // hook would then re-raise every utility command's error with a Rust backtrace in DETAIL
+    // and its SQLSTATE folded to XX000, in every backend.
+    #[link_name = "standard_ProcessUtility"]
+    fn standard_process_utility(
+        pstmt: *mut pg_sys::PlannedStmt,
+        query_string: *const std::ffi::c_char,
+        read_only_tree: bool,
+        context: pg_sys::ProcessUtilityContext::Type,
+        params: pg_sys::ParamListInfo,
+        query_env: *mut pg_sys::QueryEnvironment,
+        dest: *mut pg_sys::DestReceiver,
+        qc: *mut pg_sys::QueryCompletion,
+    );
+}
+
+/// Deliberately not `#[pg_guard]`: errors raised further down must travel as Postgres raised
+/// them. This frame holds nothing to drop when it calls on, so a longjmp through it is safe.
 #[allow(clippy::too_many_arguments)]
 unsafe extern "C-unwind" fn process_utility(
     pstmt: *mut pg_sys::PlannedStmt,
@@ -48,29 +65,16 @@ unsafe extern "C-unwind" fn process_utility(
                 broadcast_reload();
             }
         }
-        // Same arguments either way; pgrx exposes standard_ProcessUtility as a Rust fn, so
-        // the two calls cannot share one function pointer.
-        match PREVIOUS {
-            Some(previous) => previous(
-                pstmt,
-                query_string,
-                read_only_tree,
-                context,
-                params,
-                query_env,
-                dest,
-                qc,
-            ),
-            None => pg_sys::standard_ProcessUtility(
-                pstmt,
-                query_string,
-                read_only_tree,
-                context,
-                params,
-                query_env,
-                dest,
-                qc,
-            ),
-        }
+        let next = PREVIOUS.unwrap_or(standard_process_utility);
+        next(
+            pstmt,
+            query_string,
+            read_only_tree,
+            context,
+            params,
+            query_env,
+            dest,
+            qc,
+        );
     }
 }

@@ -51,3 +51,24 @@ FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 WHERE p.prokind IN ('f','p') AND n.nspname = ANY($1)
 ORDER BY n.nspname, p.proname, p.oid";
+
+/// Views' keys, as PostgREST infers them from the view's rule: a view over one table that
+/// shows that table's primary-key columns (under the same names) has that key. Lets PUT and
+/// `Location` work through auto-updatable views. (information_schema would hide tables the
+/// authenticator does not own, so this reads pg_depend.)
+pub const VIEW_KEYS: &str = "\
+SELECT vn.nspname::text, v.relname::text, a.attname::text
+FROM pg_catalog.pg_class v
+JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+     AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid
+JOIN pg_catalog.pg_constraint k ON k.conrelid = d.refobjid AND k.contype = 'p'
+JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+     AND a.attnum = ANY (k.conkey)
+WHERE v.relkind = 'v' AND vn.nspname = ANY($1)
+  AND (SELECT count(DISTINCT d2.refobjid) FROM pg_catalog.pg_depend d2
+        WHERE d2.classid = 'pg_catalog.pg_rewrite'::regclass AND d2.objid = r.oid
+          AND d2.refclassid = 'pg_catalog.pg_class'::regclass AND d2.refobjid <> v.oid) = 1
+GROUP BY 1, 2, 3, k.conkey, a.attnum
+ORDER BY 1, 2, array_position(k.conkey, a.attnum)";

@@ -91,6 +91,13 @@ pub fn pre_request(function: &str) -> Statement {
     }
 }
 
+pub fn set_constraints_immediate() -> Statement {
+    Statement {
+        text: "SET CONSTRAINTS ALL IMMEDIATE".into(),
+        params: Vec::new(),
+    }
+}
+
 /// `search_path` for a request: the exposed schema, then the extra schemas.
 pub fn search_path(schema: &str, extra: &[String]) -> String {
     std::iter::once(schema)

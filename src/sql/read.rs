@@ -88,6 +88,20 @@ pub fn count_plan(plan: &ReadPlan) -> Statement {
 }
 
 /// The body handlers of PostgREST (`SqlFragment.handlerF`).
+/// `header_source` is the row source whose first row names the CSV columns.
+pub(super) fn body_from(media: MediaType, header_source: &str) -> String {
+    match media {
+        MediaType::Csv => format!(
+            "(SELECT coalesce(string_agg(a.k, ','), '') FROM (\
+             SELECT pg_catalog.json_object_keys(r)::text AS k FROM (\
+             SELECT pg_catalog.row_to_json(hh) AS r FROM {header_source} AS hh LIMIT 1) s) a)\
+             || '\n' || \
+             coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), '\n'), '')"
+        ),
+        other => body(other),
+    }
+}
+
 pub(super) fn body(media: MediaType) -> String {
     match media {
         MediaType::Json => "coalesce(json_agg(_postgrest_t), '[]')::text".into(),

@@ -6,7 +6,7 @@
 //! The body is one bind parameter, expanded in SQL with `json_to_recordset` typed by the
 //! column types of the schema cache, as PostgREST does.
 
-use super::read::{body, conditions, select_item};
+use super::read::{body_from, conditions, select_item};
 use super::{Statement, qualified, quote_ident};
 use crate::api::{Filter, LogicTree, MediaType, SelectItem};
 use crate::schema::Relation;
@@ -79,7 +79,14 @@ pub fn write(plan: &WritePlan) -> Statement {
     } else {
         format!("{payload}::json")
     };
-    let returning = format!("RETURNING {table}.*, ({table}.xmax = 0) AS pgrst_inserted");
+    // Tables tell a fresh row (xmax = 0) from one an upsert updated; views have no xmax, and
+    // there every row an INSERT returns is new.
+    let inserted = match (&plan.kind, rel.kind) {
+        (Kind::Insert { .. }, 'r' | 'p') => format!("({table}.xmax = 0)"),
+        (Kind::Insert { .. }, _) => "true".to_string(),
+        _ => "false".to_string(),
+    };
+    let returning = format!("RETURNING {table}.*, {inserted} AS pgrst_inserted");
     let mutation = match &plan.kind {
         Kind::Insert { conflict } => {
             let source = if cols.is_empty() {
@@ -161,10 +168,10 @@ pub fn write(plan: &WritePlan) -> Statement {
                 })
                 .filter(|i| !i.is_empty())
                 .collect();
+            let rows = format!("(SELECT {} FROM pgrst_source)", items.join(", "));
             format!(
-                "(SELECT {} FROM (SELECT {} FROM pgrst_source) _postgrest_t)",
-                body(media),
-                items.join(", ")
+                "(SELECT {} FROM {rows} _postgrest_t)",
+                body_from(media, &rows)
             )
         }
         None => "''::text".to_string(),

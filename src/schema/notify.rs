@@ -36,6 +36,9 @@ unsafe extern "C-unwind" {
         dest: *mut pg_sys::DestReceiver,
         qc: *mut pg_sys::QueryCompletion,
     );
+    // Also unguarded, for the same reason: nothing in the hook may turn into a Rust panic.
+    #[link_name = "CacheInvalidateRelcacheAll"]
+    fn cache_invalidate_relcache_all();
 }
 
 /// Deliberately not `#[pg_guard]`: errors raised further down must travel as Postgres raised
@@ -62,7 +65,7 @@ unsafe extern "C-unwind" fn process_utility(
                 CStr::from_ptr((*notify).payload)
             };
             if channel == c"pgrst" && (payload == c"" || payload == c"reload schema") {
-                broadcast_reload();
+                cache_invalidate_relcache_all();
             }
         }
         let next = PREVIOUS.unwrap_or(standard_process_utility);

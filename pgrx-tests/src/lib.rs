@@ -552,87 +552,73 @@ pub struct WriteCase<'a> {
 /// Runs write cases in order (they may depend on each other's effects), collecting every
 /// mismatch before failing.
 pub fn run_write_cases(cluster: &Cluster, cases: &[WriteCase]) {
-    let mut failures = Vec::new();
-    for c in cases {
-        let body =
-            (!c.request_body.is_empty() || c.method != "GET").then_some(c.request_body.as_bytes());
-        let r = Conn::open(cluster.http_port).send_body(c.method, c.path, c.headers, body);
-        let mut problems = Vec::new();
-        if r.status != c.status {
-            problems.push(format!("status {} (want {})", r.status, c.status));
-        }
-        for (name, value) in c.expect_headers {
-            let want = if *value == ABSENT { None } else { Some(*value) };
-            if r.header(name) != want {
-                problems.push(format!("{name}: {:?} (want {value:?})", r.header(name)));
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|c| {
+            let body = (!c.request_body.is_empty() || c.method != "GET")
+                .then_some(c.request_body.as_bytes());
+            let r = Conn::open(cluster.http_port).send_body(c.method, c.path, c.headers, body);
+            let mut problems = mismatches(&r, c.status, c.expect_headers, c.body);
+            if !c.check.0.is_empty() {
+                let got = cluster.psql(c.check.0);
+                if got.trim_end() != c.check.1 {
+                    problems.push(format!(
+                        "check {:?} gave {:?} (want {:?})",
+                        c.check.0,
+                        got.trim_end(),
+                        c.check.1
+                    ));
+                }
             }
-        }
-        if r.text() != c.body {
-            problems.push(format!("body {:?}\n      want {:?}", r.text(), c.body));
-        }
-        if !c.check.0.is_empty() {
-            let got = cluster.psql(c.check.0);
-            if got.trim_end() != c.check.1 {
-                problems.push(format!(
-                    "check {:?} gave {:?} (want {:?})",
-                    c.check.0,
-                    got.trim_end(),
-                    c.check.1
-                ));
-            }
-        }
-        if !problems.is_empty() {
-            failures.push(format!(
-                "{} — {} {}\n    {}",
-                c.name,
-                c.method,
-                c.path,
-                problems.join("\n    ")
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+            failure(c.name, c.method, c.path, problems)
+        })
+        .collect();
+    report(failures, cases.len());
 }
 
 /// Runs every case, collecting all mismatches before failing, so one run shows them all.
 pub fn run_cases(cluster: &Cluster, cases: &[Case]) {
-    let mut failures = Vec::new();
-    for c in cases {
-        let r = cluster.request(c.method, c.path, c.headers);
-        let mut problems = Vec::new();
-        if r.status != c.status {
-            problems.push(format!("status {} (want {})", r.status, c.status));
-        }
-        for (name, value) in c.expect_headers {
-            let want = if *value == ABSENT { None } else { Some(*value) };
-            if r.header(name) != want {
-                problems.push(format!("{name}: {:?} (want {value:?})", r.header(name)));
-            }
-        }
-        if r.text() != c.body {
-            problems.push(format!("body {:?}\n      want {:?}", r.text(), c.body));
-        }
-        if !problems.is_empty() {
-            failures.push(format!(
-                "{} — {} {}\n    {}",
-                c.name,
-                c.method,
-                c.path,
-                problems.join("\n    ")
-            ));
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|c| {
+            let r = cluster.request(c.method, c.path, c.headers);
+            let problems = mismatches(&r, c.status, c.expect_headers, c.body);
+            failure(c.name, c.method, c.path, problems)
+        })
+        .collect();
+    report(failures, cases.len());
+}
+
+/// What differs between a response and the expected status, headers (`ABSENT`: not sent)
+/// and exact body.
+fn mismatches(r: &HttpResponse, status: u16, headers: &[(&str, &str)], body: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if r.status != status {
+        problems.push(format!("status {} (want {status})", r.status));
+    }
+    for (name, value) in headers {
+        let want = if *value == ABSENT { None } else { Some(*value) };
+        if r.header(name) != want {
+            problems.push(format!("{name}: {:?} (want {value:?})", r.header(name)));
         }
     }
+    if r.text() != body {
+        problems.push(format!("body {:?}\n      want {body:?}", r.text()));
+    }
+    problems
+}
+
+fn failure(name: &str, method: &str, path: &str, problems: Vec<String>) -> Option<String> {
+    (!problems.is_empty())
+        .then(|| format!("{name} — {method} {path}\n    {}", problems.join("\n    ")))
+}
+
+fn report(failures: Vec<String>, total: usize) {
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n{}",
         failures.len(),
-        cases.len(),
+        total,
         failures.join("\n")
     );
 }

@@ -335,16 +335,15 @@ fn read_query(pairs: &[(String, String)]) -> Result<ReadQuery, Error> {
                 q.logic.push(query::parse_logic(negated, or, value)?);
             }
             _ if value.is_empty() => {} // PostgREST ignores parameters without a value
-            k if k.contains('.') && query::parse_field(k).is_err() => {
+            k => match query::parse_field(k) {
+                Ok(field) => q.filters.push(query::parse_filter(field, value)?),
                 // `rel.col=...`, `rel.order=...`, `rel.or=...`: options for an embedded
                 // resource, and this request embeds nothing.
-                let resource = k.split('.').next().unwrap_or(k);
-                return Err(Error::not_embedded(resource));
-            }
-            k => {
-                let field = query::parse_field(k)?;
-                q.filters.push(query::parse_filter(field, value)?);
-            }
+                Err(_) if k.contains('.') => {
+                    return Err(Error::not_embedded(k.split('.').next().unwrap_or(k)));
+                }
+                Err(e) => return Err(e),
+            },
         }
     }
     if let Some(l) = limit {

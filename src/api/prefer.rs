@@ -89,63 +89,53 @@ impl Preferences {
         max_affected: bool,
         tx: Option<&str>,
     ) -> Option<String> {
-        let mut applied: Vec<String> = Vec::new();
-        if resolution_applies {
-            if let Some(r) = &self.resolution {
-                applied.push(format!("resolution={r}"));
-            }
-        }
-        if missing {
-            if let Some(m) = &self.missing {
-                applied.push(format!("missing={m}"));
-            }
-        }
-        if let Some(r) = &self.return_representation {
-            applied.push(format!("return={r}"));
-        }
-        if let Some(c) = self.count {
-            applied.push(
-                match c {
-                    Count::Exact => "count=exact",
-                    Count::Planned => "count=planned",
-                    Count::Estimated => "count=estimated",
-                }
-                .into(),
-            );
-        }
-        if let Some(tx) = tx {
-            applied.push(format!("tx={tx}"));
-        }
-        match self.strict {
-            Some(true) => applied.push("handling=strict".into()),
-            Some(false) => applied.push("handling=lenient".into()),
-            None => {}
-        }
-        if max_affected && self.strict == Some(true) {
-            if let Some(n) = self.max_affected {
-                applied.push(format!("max-affected={n}"));
-            }
-        }
-        (!applied.is_empty()).then(|| applied.join(", "))
+        self.applied(resolution_applies, missing, true, max_affected, tx)
     }
 
-    /// `Preference-Applied` for a read: the preferences that shaped the response, in
-    /// PostgREST's order.
+    /// `Preference-Applied` for a read: count and handling.
     pub fn applied_to_read(&self) -> Option<String> {
-        let mut applied = Vec::new();
-        if let Some(c) = self.count {
-            applied.push(match c {
-                Count::Exact => "count=exact",
-                Count::Planned => "count=planned",
-                Count::Estimated => "count=estimated",
-            });
-        }
-        match self.strict {
-            Some(true) => applied.push("handling=strict"),
-            Some(false) => applied.push("handling=lenient"),
-            None => {}
-        }
+        self.applied(false, false, false, false, None)
+    }
+
+    /// PostgREST's `prefAppliedHeader`: the preferences each action honours, in its order.
+    fn applied(
+        &self,
+        resolution: bool,
+        missing: bool,
+        return_: bool,
+        max_affected: bool,
+        tx: Option<&str>,
+    ) -> Option<String> {
+        let resolution = self.resolution.as_ref().filter(|_| resolution);
+        let missing = self.missing.as_ref().filter(|_| missing);
+        let return_ = self.return_representation.as_ref().filter(|_| return_);
+        let handling = self.strict.map(|s| if s { "strict" } else { "lenient" });
+        let max_affected = self
+            .max_affected
+            .filter(|_| max_affected && self.strict == Some(true));
+        let applied: Vec<String> = [
+            resolution.map(|r| format!("resolution={r}")),
+            missing.map(|m| format!("missing={m}")),
+            return_.map(|r| format!("return={r}")),
+            self.count.map(|c| format!("count={}", c.as_str())),
+            tx.map(|t| format!("tx={t}")),
+            handling.map(|h| format!("handling={h}")),
+            max_affected.map(|n| format!("max-affected={n}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         (!applied.is_empty()).then(|| applied.join(", "))
+    }
+}
+
+impl Count {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Count::Exact => "exact",
+            Count::Planned => "planned",
+            Count::Estimated => "estimated",
+        }
     }
 }
 

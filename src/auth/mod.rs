@@ -136,8 +136,13 @@ impl State {
     /// Fetches run on the worker's JWKS thread; only an unknown `kid` waits (bounded) for the
     /// answer, since that request depends on it. A failed fetch keeps the last good keys.
     fn refresh_keys(&mut self, cfg: &Config, unknown_kid: bool) {
-        let source = (cfg.jwt_secret.clone(), cfg.jwt_secret_is_base64);
-        if self.secret_source.as_ref() != Some(&source) {
+        // Compared by reference: this runs for every token and every idle tick, and the secret
+        // can be a whole JWKS.
+        let unchanged = self.secret_source.as_ref().is_some_and(|(secret, b64)| {
+            secret.as_deref() == cfg.jwt_secret.as_deref() && *b64 == cfg.jwt_secret_is_base64
+        });
+        if !unchanged {
+            let source = (cfg.jwt_secret.clone(), cfg.jwt_secret_is_base64);
             self.secret_keys = match &source.0 {
                 Some(secret) => match KeySet::from_secret(secret, source.1) {
                     Ok(k) => Some(k),

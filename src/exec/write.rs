@@ -114,6 +114,9 @@ pub fn write(
         "*".into()
     };
     let mut headers: Vec<(String, String)> = Vec::new();
+    // PostgREST honours resolution= only where there is a key to conflict on.
+    let resolution_applies = matches!(req.action, Action::Insert)
+        && (!relation.primary_key.is_empty() || req.on_conflict.is_some());
     let status = match req.action {
         Action::Insert => {
             // PostgREST names the new row only when exactly one was inserted.
@@ -157,8 +160,6 @@ pub fn write(
         }
         Action::Read { .. } => unreachable!(),
     };
-    let resolution_applies = matches!(req.action, Action::Insert)
-        && (!relation.primary_key.is_empty() || req.on_conflict.is_some());
     let applied = prefer.applied_to_write(
         resolution_applies,
         matches!(req.action, Action::Insert | Action::Update),

@@ -91,6 +91,8 @@ pub fn count_plan(plan: &ReadPlan) -> Statement {
 /// `header_source` is the row source whose first row names the CSV columns.
 pub(super) fn body_from(media: MediaType, header_source: &str) -> String {
     match media {
+        // A header line from the first row's keys, then each row's record text without its
+        // parentheses: PostgreSQL's quoting, not RFC 4180, as PostgREST renders CSV.
         MediaType::Csv => format!(
             "(SELECT coalesce(string_agg(a.k, ','), '') FROM (\
              SELECT pg_catalog.json_object_keys(r)::text AS k FROM (\
@@ -114,14 +116,7 @@ pub(super) fn body(media: MediaType) -> String {
         MediaType::Singular { stripped: true } => {
             "coalesce(json_strip_nulls(json_agg(_postgrest_t)->0)::text, 'null')".into()
         }
-        // A header line from the first row's keys, then each row's record text without its
-        // parentheses: PostgreSQL's quoting, not RFC 4180, as PostgREST renders CSV.
-        MediaType::Csv => "(SELECT coalesce(string_agg(a.k, ','), '') FROM (\
-             SELECT pg_catalog.json_object_keys(r)::text AS k FROM (\
-             SELECT pg_catalog.row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a)\
-             || '\n' || \
-             coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), '\n'), '')"
-            .into(),
+        MediaType::Csv => body_from(media, "pgrst_source"),
     }
 }
 

@@ -48,9 +48,31 @@ impl<S> LenientTarget<S> {
     }
 
     fn rewrite(&mut self, input: &[u8]) {
-        for &b in input {
+        let mut i = 0;
+        while i < input.len() {
+            // Bodies are copied in bulk: only request lines and headers are looked at byte by
+            // byte, so a large POST costs a memcpy here, not a loop iteration per byte.
             match &mut self.state {
-                State::Passthrough => self.pending.push(b),
+                State::Passthrough => {
+                    self.pending.extend_from_slice(&input[i..]);
+                    return;
+                }
+                State::Body(remaining) => {
+                    let n = (*remaining).min((input.len() - i) as u64) as usize;
+                    self.pending.extend_from_slice(&input[i..i + n]);
+                    *remaining -= n as u64;
+                    if *remaining == 0 {
+                        self.state = State::RequestLine;
+                    }
+                    i += n;
+                    continue;
+                }
+                _ => {}
+            }
+            let b = input[i];
+            i += 1;
+            match &mut self.state {
+                State::Passthrough | State::Body(_) => unreachable!("handled above"),
                 State::RequestLine => {
                     if b == b'\n' {
                         self.spaces = 0;
@@ -94,13 +116,6 @@ impl<S> LenientTarget<S> {
                         *content_length = v.trim().parse().unwrap_or(0);
                     } else if let Some(v) = text.strip_prefix("transfer-encoding:") {
                         *chunked = v.contains("chunked");
-                    }
-                }
-                State::Body(remaining) => {
-                    self.pending.push(b);
-                    *remaining -= 1;
-                    if *remaining == 0 {
-                        self.state = State::RequestLine;
                     }
                 }
             }

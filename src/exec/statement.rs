@@ -33,34 +33,6 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
-thread_local! {
-    /// The SQLSTATE of the last error raised while a statement ran, as Postgres had it. pgrx
-    /// folds codes it does not know (PT402, PGRST, any custom one) into XX000, and PostgREST's
-    /// response control depends on them.
-    static RAW_ERRCODE: std::cell::Cell<Option<i32>> = const { std::cell::Cell::new(None) };
-}
-
-/// Takes the SQLSTATE captured for the error being handled, if any.
-pub fn take_raw_errcode() -> Option<i32> {
-    RAW_ERRCODE.with(|c| c.take())
-}
-
-unsafe extern "C-unwind" fn capture_errcode(_arg: *mut c_void) {
-    // Error context callbacks run while Postgres reports a message, before it unwinds; the
-    // last one reported before the ERROR escapes is the ERROR itself.
-    let code = unsafe { pg_sys::geterrcode() };
-    RAW_ERRCODE.with(|c| c.set(Some(code)));
-}
-
-/// Pops the context callback again however `execute` ends (return or unwinding error).
-struct ContextGuard(*mut pg_sys::ErrorContextCallback);
-
-impl Drop for ContextGuard {
-    fn drop(&mut self) {
-        unsafe { pg_sys::error_context_stack = (*self.0).previous };
-    }
-}
-
 /// One result row as text (NULL → None), in column order.
 pub type Row = Vec<Option<String>>;
 
@@ -83,14 +55,6 @@ pub fn execute(
         let ctext = CString::new(text).map_err(|_| Error::internal("NUL in statement text"))?;
         unsafe { prepare(&ctext, false)? }
     };
-    let mut callback = pg_sys::ErrorContextCallback {
-        previous: unsafe { pg_sys::error_context_stack },
-        callback: Some(capture_errcode),
-        arg: std::ptr::null_mut(),
-    };
-    RAW_ERRCODE.with(|c| c.set(None));
-    unsafe { pg_sys::error_context_stack = &mut callback };
-    let _guard = ContextGuard(&mut callback);
     unsafe {
         let mut datums: Vec<pg_sys::Datum> = values
             .iter()
@@ -107,7 +71,6 @@ pub fn execute(
         if rc < 0 {
             return Err(Error::internal(format!("SPI_execute_plan returned {rc}")));
         }
-        RAW_ERRCODE.with(|c| c.set(None));
         Ok(rows())
     }
 }

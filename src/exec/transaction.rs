@@ -5,6 +5,7 @@ use crate::error::{Error, unpack_sqlstate};
 use pgrx::pg_sys;
 use pgrx::pg_sys::panic::CaughtError;
 use pgrx::prelude::*;
+use std::ffi::c_void;
 use std::panic::AssertUnwindSafe;
 
 thread_local! {
@@ -17,9 +18,47 @@ pub fn rollback_at_end() {
     ROLLBACK.with(|r| r.set(true));
 }
 
+thread_local! {
+    /// The SQLSTATE of the last error raised while a statement ran, as Postgres had it. pgrx
+    /// folds codes it does not know (PT402, PGRST, any custom one) into XX000, and PostgREST's
+    /// response control depends on them.
+    static RAW_ERRCODE: std::cell::Cell<Option<i32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Takes the SQLSTATE captured for the error being handled, if any.
+fn take_raw_errcode() -> Option<i32> {
+    RAW_ERRCODE.with(|c| c.take())
+}
+
+unsafe extern "C-unwind" fn capture_errcode(_arg: *mut c_void) {
+    // Error context callbacks run while Postgres reports a message, before it unwinds; the
+    // last one reported before the ERROR escapes is the ERROR itself.
+    let code = unsafe { pg_sys::geterrcode() };
+    RAW_ERRCODE.with(|c| c.set(Some(code)));
+}
+
+/// Pops the context callback again however the transaction ends (return or unwinding error).
+struct ContextGuard(*mut pg_sys::ErrorContextCallback);
+
+impl Drop for ContextGuard {
+    fn drop(&mut self) {
+        unsafe { pg_sys::error_context_stack = (*self.0).previous };
+    }
+}
+
 /// Runs `body` in a fresh transaction; commits on `Ok`, aborts on `Err` or on any error raised
 /// inside (including one raised by COMMIT itself, e.g. a deferred constraint).
 pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+    // One error-context callback for the whole transaction, COMMIT included, so every error
+    // keeps its own SQLSTATE (see RAW_ERRCODE).
+    let mut callback = pg_sys::ErrorContextCallback {
+        previous: unsafe { pg_sys::error_context_stack },
+        callback: Some(capture_errcode),
+        arg: std::ptr::null_mut(),
+    };
+    RAW_ERRCODE.with(|c| c.set(None));
+    unsafe { pg_sys::error_context_stack = &mut callback };
+    let _guard = ContextGuard(&mut callback);
     unsafe {
         pg_sys::SetCurrentStatementStartTimestamp();
         pg_sys::StartTransactionCommand();
@@ -81,7 +120,7 @@ fn from_caught(caught: CaughtError) -> Error {
         CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => Error::Pg {
             sqlstate: {
                 let known = r.sql_error_code() as i32;
-                let raw = super::statement::take_raw_errcode();
+                let raw = take_raw_errcode();
                 // pgrx reports codes it has no name for as XX000; keep Postgres's own.
                 match raw {
                     Some(raw) if known == PgSqlErrorCode::ERRCODE_INTERNAL_ERROR as i32 => {

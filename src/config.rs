@@ -37,6 +37,7 @@ static JWKS_MIN_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(10);
 static DB_PRE_REQUEST: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
+static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
 
 /// The body limit, readable from the I/O thread (which has no Config): the main thread stores
 /// it on every (re)load.
@@ -75,6 +76,39 @@ impl LogLevel {
     }
 }
 
+/// PostgREST's `db-tx-end`: how a request's transaction ends, and whether `Prefer: tx=` may
+/// change it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxEnd {
+    Commit,
+    CommitAllowOverride,
+    Rollback,
+    RollbackAllowOverride,
+}
+
+impl TxEnd {
+    /// Unknown values commit, as PostgREST's default does.
+    pub fn parse(s: &str) -> TxEnd {
+        match s.trim() {
+            "commit-allow-override" => TxEnd::CommitAllowOverride,
+            "rollback" => TxEnd::Rollback,
+            "rollback-allow-override" => TxEnd::RollbackAllowOverride,
+            _ => TxEnd::Commit,
+        }
+    }
+
+    pub fn rolls_back(self) -> bool {
+        matches!(self, TxEnd::Rollback | TxEnd::RollbackAllowOverride)
+    }
+
+    pub fn overridable(self) -> bool {
+        matches!(
+            self,
+            TxEnd::CommitAllowOverride | TxEnd::RollbackAllowOverride
+        )
+    }
+}
+
 /// Everything a worker needs, read once from the GUCs on the main thread (and again on SIGHUP).
 /// Owned Rust values only, so it may be shared with the I/O thread.
 #[derive(Clone, Debug)]
@@ -97,8 +131,9 @@ pub struct Config {
     pub jwks_url: Option<String>,
     pub jwks_refresh_interval: i32,
     pub jwks_min_refresh_interval: i32,
-    /// `db-tx-end`: commit, commit-allow-override, rollback, rollback-allow-override.
-    pub db_tx_end: String,
+    pub db_tx_end: TxEnd,
+    /// `db-aggregates-enabled`: `count()`, `sum()`, ... in `select`.
+    pub db_aggregates_enabled: bool,
     /// `db-max-rows`: the most rows any read returns; `None` when unlimited (0).
     pub db_max_rows: Option<i64>,
     /// `db-prepared-statements`: keep each statement shape prepared per worker.
@@ -143,7 +178,8 @@ impl Config {
             jwks_url: non_empty(JWKS_URL.get().map(lossy)),
             jwks_refresh_interval: JWKS_REFRESH_INTERVAL.get(),
             jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),
-            db_tx_end: non_empty(DB_TX_END.get().map(lossy)).unwrap_or_else(|| "commit".into()),
+            db_tx_end: TxEnd::parse(&DB_TX_END.get().map(lossy).unwrap_or_default()),
+            db_aggregates_enabled: DB_AGGREGATES_ENABLED.get(),
             db_max_rows: Some(i64::from(DB_MAX_ROWS.get())).filter(|n| *n > 0),
             db_prepared_statements: DB_PREPARED_STATEMENTS.get(),
             database: non_empty(DATABASE.get().map(lossy))
@@ -295,6 +331,7 @@ pub fn define_gucs() {
     env_boot_string(&JWKS_URL, &["BUDGETBEE_JWKS_URL"]);
     env_boot_int(&DB_MAX_ROWS, &["PGRST_DB_MAX_ROWS", "PGRST_MAX_ROWS"]);
     env_boot_bool(&DB_PREPARED_STATEMENTS, &["PGRST_DB_PREPARED_STATEMENTS"]);
+    env_boot_bool(&DB_AGGREGATES_ENABLED, &["PGRST_DB_AGGREGATES_ENABLED"]);
     env_boot_string(&DB_URI, &["PGRST_DB_URI"]);
     if let Some(level) = env_first(&["PGRST_LOG_LEVEL"]) {
         match LogLevel::parse(&level) {
@@ -474,6 +511,14 @@ pub fn define_gucs() {
         c"Keep each statement shape prepared in every worker (PGRST_DB_PREPARED_STATEMENTS).",
         c"Off re-plans every request; useful to measure what plan reuse buys.",
         &DB_PREPARED_STATEMENTS,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.db_aggregates_enabled",
+        c"Allow aggregate functions (count(), sum(), avg(), max(), min()) in select (PGRST_DB_AGGREGATES_ENABLED).",
+        c"Off: they are refused with 400 PGRST123, as in PostgREST; one aggregate over a large table can be costly.",
+        &DB_AGGREGATES_ENABLED,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -1,10 +1,8 @@
-//! The one error type of the request path, rendered exactly as PostgREST v13 renders errors:
-//! a JSON body with the keys `code`, `details`, `hint`, `message` (sorted, as aeson emits them),
-//! `Content-Type: application/json; charset=utf-8`, `Proxy-Status: PostgREST; error=<code>`,
-//! and `WWW-Authenticate: Bearer` on 401.
+//! The one error type of the request path: PostgREST's own errors (`PGRSTxxx`, with their
+//! fixed statuses, messages, details and hints) and PostgreSQL's, with PostgREST's SQLSTATE →
+//! HTTP status table. A leaf: the response stage renders it (`response::error`).
 
-use crate::api::Response;
-use serde_json::json;
+use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
@@ -13,7 +11,8 @@ pub enum Error {
         status: u16,
         code: &'static str,
         message: String,
-        details: Option<String>,
+        /// A string, or a JSON array for PGRST201's candidate relationships.
+        details: Option<Value>,
         hint: Option<String>,
     },
     /// An error raised by PostgreSQL; the status follows from the SQLSTATE.
@@ -38,7 +37,8 @@ impl Error {
 
     fn with_details(mut self, d: impl Into<String>) -> Error {
         match &mut self {
-            Error::Api { details, .. } | Error::Pg { details, .. } => *details = Some(d.into()),
+            Error::Api { details, .. } => *details = Some(Value::String(d.into())),
+            Error::Pg { details, .. } => *details = Some(d.into()),
         }
         self
     }
@@ -137,6 +137,64 @@ impl Error {
         Error::api(400, "PGRST127", "Feature not implemented").with_details(details)
     }
 
+    /// PGRST200: no relationship between a resource and the one it embeds.
+    pub fn no_relationship(
+        parent: &str,
+        child: &str,
+        embed_hint: Option<&str>,
+        schema: &str,
+        suggestion: Option<String>,
+    ) -> Error {
+        let using = embed_hint.map_or(String::new(), |h| format!("' using the hint '{h}"));
+        Error::api(
+            400,
+            "PGRST200",
+            format!(
+                "Could not find a relationship between '{parent}' and '{child}' in the schema cache"
+            ),
+        )
+        .with_details(format!(
+            "Searched for a foreign key relationship between '{parent}' and '{child}{using}' in \
+             the schema '{schema}', but no matches were found."
+        ))
+        .with_hint(suggestion)
+    }
+
+    /// PGRST201: more than one relationship fits an embed; `candidates` describe each one and
+    /// `hints` are the `table!name` forms that would pick it.
+    pub fn ambiguous_relationship(
+        parent: &str,
+        child: &str,
+        candidates: Vec<Value>,
+        hints: &[String],
+    ) -> Error {
+        Error::Api {
+            status: 300,
+            code: "PGRST201",
+            message: format!(
+                "Could not embed because more than one relationship was found for '{parent}' and '{child}'"
+            ),
+            details: Some(Value::Array(candidates)),
+            hint: Some(format!(
+                "Try changing '{child}' to one of the following: {}. Find the desired relationship \
+                 in the 'details' key.",
+                hints.join(", ")
+            )),
+        }
+    }
+
+    /// PGRST118: `order=rel(col)` on an embed that is not to-one.
+    pub fn related_order_not_to_one(origin: &str, target: &str) -> Error {
+        Error::api(
+            400,
+            "PGRST118",
+            format!("A related order on '{target}' is not possible"),
+        )
+        .with_details(format!(
+            "'{origin}' and '{target}' do not form a many-to-one or one-to-one relationship"
+        ))
+    }
+
     pub fn table_not_found(schema: &str, table: &str, hint: Option<String>) -> Error {
         Error::api(
             404,
@@ -144,6 +202,17 @@ impl Error {
             format!("Could not find the table '{schema}.{table}' in the schema cache"),
         )
         .with_hint(hint)
+    }
+
+    /// PGRST121: a `RAISE SQLSTATE 'PGRST'` whose message or detail is not the JSON it must be.
+    pub fn raise_unparsable(details: String, hint: &str) -> Error {
+        Error::api(
+            500,
+            "PGRST121",
+            "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error",
+        )
+        .with_details(details)
+        .with_hint(Some(hint.to_string()))
     }
 
     pub fn guc_headers() -> Error {
@@ -295,135 +364,6 @@ impl Error {
             } => sqlstate_status(sqlstate, message, authenticated),
         }
     }
-
-    pub fn to_response(&self, authenticated: bool) -> Response {
-        if let Error::Pg {
-            sqlstate,
-            message,
-            details,
-            ..
-        } = self
-        {
-            if sqlstate == "PGRST" {
-                return match raise_pgrst(message, details.as_deref()) {
-                    Ok(r) => r,
-                    Err(e) => e.to_response(authenticated),
-                };
-            }
-        }
-        let (message, details, hint) = match self {
-            Error::Api {
-                message,
-                details,
-                hint,
-                ..
-            }
-            | Error::Pg {
-                message,
-                details,
-                hint,
-                ..
-            } => (message, details, hint),
-        };
-        let body =
-            json!({ "code": self.code(), "message": message, "details": details, "hint": hint })
-                .to_string();
-        let status = self.status(authenticated);
-        let mut headers = vec![
-            (
-                "Content-Type".to_string(),
-                "application/json; charset=utf-8".to_string(),
-            ),
-            (
-                "Proxy-Status".to_string(),
-                format!("PostgREST; error={}", self.code()),
-            ),
-        ];
-        if matches!(self.code(), "PGRST301" | "PGRST303") {
-            // Haskell's `show` of the message: quoted, with `"` and `\` escaped.
-            let shown = serde_json::Value::String(message.clone()).to_string();
-            headers.push((
-                "WWW-Authenticate".to_string(),
-                format!("Bearer error=\"invalid_token\", error_description={shown}"),
-            ));
-        } else if status == 401 {
-            headers.push(("WWW-Authenticate".to_string(), "Bearer".to_string()));
-        }
-        Response {
-            status,
-            headers,
-            body: body.into_bytes(),
-        }
-    }
-}
-
-/// `RAISE SQLSTATE 'PGRST' USING message = '{"code":..,"message":..}', detail =
-/// '{"status":..,"headers":{..}}'`: the function decides the whole error response. Anything
-/// unparsable is PGRST121 with PostgREST's explanation.
-fn raise_pgrst(message: &str, detail: Option<&str>) -> Result<Response, Error> {
-    let parse_error = |details: String, hint: &str| {
-        Error::api(
-            500,
-            "PGRST121",
-            "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error",
-        )
-        .with_details(details)
-        .with_hint(Some(hint.to_string()))
-    };
-    const MESSAGE_HINT: &str = "MESSAGE must be a JSON object with obligatory keys: 'code', 'message' and optional keys: 'details', 'hint'.";
-    const DETAIL_HINT: &str = "DETAIL must be a JSON object with obligatory keys: 'status', 'headers' and optional key: 'status_text'.";
-    let m: serde_json::Value = serde_json::from_str(message)
-        .ok()
-        .filter(|m: &serde_json::Value| m["code"].is_string() && m["message"].is_string())
-        .ok_or_else(|| {
-            parse_error(
-                format!("Invalid JSON value for MESSAGE: '{message}'"),
-                MESSAGE_HINT,
-            )
-        })?;
-    let detail = detail.ok_or_else(|| {
-        parse_error(
-            "DETAIL is missing in the RAISE statement".into(),
-            DETAIL_HINT,
-        )
-    })?;
-    let d: serde_json::Value = serde_json::from_str(detail)
-        .ok()
-        .filter(|d: &serde_json::Value| d["status"].is_u64() && d["headers"].is_object())
-        .ok_or_else(|| {
-            parse_error(
-                format!("Invalid JSON value for DETAIL: '{detail}'"),
-                DETAIL_HINT,
-            )
-        })?;
-    let code = m["code"].as_str().unwrap_or_default();
-    let body = json!({
-        "code": code,
-        "message": m["message"],
-        "details": m.get("details").cloned().unwrap_or(serde_json::Value::Null),
-        "hint": m.get("hint").cloned().unwrap_or(serde_json::Value::Null),
-    });
-    let mut headers = vec![
-        (
-            "Content-Type".to_string(),
-            "application/json; charset=utf-8".to_string(),
-        ),
-        (
-            "Proxy-Status".to_string(),
-            format!("PostgREST; error={code}"),
-        ),
-    ];
-    for (name, value) in d["headers"].as_object().into_iter().flatten() {
-        let value = value
-            .as_str()
-            .map_or_else(|| value.to_string(), str::to_string);
-        headers.push((name.clone(), value));
-    }
-    Ok(Response {
-        status: d["status"].as_u64().unwrap_or(500) as u16,
-        headers,
-        body: body.to_string().into_bytes(),
-    })
 }
 
 /// PostgREST's SQLSTATE → HTTP status table (`mapSQLtoHTTP` in v13's Error.hs).
@@ -493,16 +433,6 @@ mod unit {
     use super::*;
 
     #[test]
-    fn body_is_sorted_compact_json() {
-        let r = Error::table_not_found("public", "nope", None).to_response(false);
-        assert_eq!(r.status, 404);
-        assert_eq!(
-            String::from_utf8(r.body).unwrap(),
-            r#"{"code":"PGRST205","details":null,"hint":null,"message":"Could not find the table 'public.nope' in the schema cache"}"#
-        );
-    }
-
-    #[test]
     fn sqlstate_table() {
         for (code, msg, authed, status) in [
             ("42501", "permission denied for table t", false, 401),
@@ -539,21 +469,5 @@ mod unit {
         for s in ["22012", "42501", "XX000", "P0001", "42P01"] {
             assert_eq!(unpack_sqlstate(pack(s)), s);
         }
-    }
-
-    #[test]
-    fn unauthorized_carries_www_authenticate() {
-        let r = Error::Pg {
-            sqlstate: "42501".into(),
-            message: "permission denied for table t".into(),
-            details: None,
-            hint: None,
-        }
-        .to_response(false);
-        assert_eq!(r.status, 401);
-        assert!(
-            r.headers
-                .contains(&("WWW-Authenticate".to_string(), "Bearer".to_string()))
-        );
     }
 }

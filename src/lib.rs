@@ -1,7 +1,9 @@
 //! budgetbee: a PostgREST v13 compatible REST API served from inside PostgreSQL.
 //!
-//! The request path, top to bottom: `http` (I/O thread) → `api` (parse) → `worker` (hand-over
-//! to the main thread) → `exec` (one transaction) → `schema` → `plan` → `sql` → back out.
+//! The request path, top to bottom: `http` (I/O thread: HTTP in, response bytes out) → `api`
+//! (parse) → `auth` → `plan` (with `schema`, the schema cache) → `sql` → `exec` (one
+//! transaction) → `response`. `worker` is the top floor that runs each request through them on
+//! the main thread; `error`, `config` and `threads` are leaves every stage may use.
 //! `_PG_init` only registers configuration and workers; see `../shared/design.md`.
 
 use auth::JWKS_RELOADS;
@@ -15,8 +17,10 @@ mod error;
 mod exec;
 mod http;
 mod plan;
+mod response;
 mod schema;
 mod sql;
+mod threads;
 mod worker;
 
 ::pgrx::pg_module_magic!();

@@ -86,3 +86,48 @@ fn notify_pgrst_and_reload_schema_reload_the_cache() {
     assert_eq!(get("/nothing_here").0, 404);
     assert_eq!(loads(), before + 2, "other channels are not ours");
 }
+
+/// Relationships follow the catalog too: a foreign key added in psql can be embedded by the very
+/// next request, one dropped cannot, and a view created over the table embeds through it.
+/// Expected bodies: PostgreSQL 17 running PostgREST's statement for each request; errors per
+/// PostgREST's Error.hs (PGRST200).
+#[test]
+fn foreign_key_changes_are_visible_to_the_next_request() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    c.psql(
+        "CREATE TABLE fk_parent (id int PRIMARY KEY, name text);
+         CREATE TABLE fk_child (id int PRIMARY KEY, parent_id int);
+         INSERT INTO fk_parent VALUES (1, 'one');
+         INSERT INTO fk_child VALUES (10, 1);
+         GRANT SELECT ON fk_parent, fk_child TO anon;",
+    );
+    let no_relationship = r#"{"code":"PGRST200","details":"Searched for a foreign key relationship between 'fk_child' and 'fk_parent' in the schema 'public', but no matches were found.","hint":null,"message":"Could not find a relationship between 'fk_child' and 'fk_parent' in the schema cache"}"#;
+    assert_eq!(
+        get("/fk_child?select=id,fk_parent(name)"),
+        (400, no_relationship.into())
+    );
+
+    c.psql("ALTER TABLE fk_child ADD CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES fk_parent (id)");
+    assert_eq!(
+        get("/fk_child?select=id,fk_parent(name)"),
+        (200, r#"[{"id":10,"fk_parent":{"name": "one"}}]"#.into())
+    );
+    assert_eq!(
+        get("/fk_parent?select=name,fk_child(id)"),
+        (200, r#"[{"name":"one","fk_child":[{"id": 10}]}]"#.into())
+    );
+
+    c.psql("CREATE VIEW fk_child_view AS SELECT id, parent_id AS parent FROM fk_child; GRANT SELECT ON fk_child_view TO anon;");
+    assert_eq!(
+        get("/fk_child_view?select=id,fk_parent(name)"),
+        (200, r#"[{"id":10,"fk_parent":{"name": "one"}}]"#.into())
+    );
+
+    c.psql("DROP VIEW fk_child_view; ALTER TABLE fk_child DROP CONSTRAINT fk_child_parent");
+    assert_eq!(
+        get("/fk_child?select=id,fk_parent(name)"),
+        (400, no_relationship.into())
+    );
+    c.psql("DROP TABLE fk_child, fk_parent");
+}

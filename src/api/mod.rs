@@ -1,5 +1,5 @@
-//! `ApiRequest`: what a client asked for, parsed and validated before any database work, and the
-//! `Response` that goes back. Pure Rust: this runs on the I/O thread.
+//! `ApiRequest`: what a client asked for, parsed and validated before any database work. Pure
+//! Rust: this runs on the I/O thread, body included.
 
 pub mod media;
 mod parse_error;
@@ -8,10 +8,17 @@ pub mod prefer;
 pub mod query;
 
 use crate::error::Error;
-pub use media::MediaType;
+pub use payload::Payload;
 pub use prefer::{Count, Preferences};
-pub use query::{Field, Filter, IsValue, LogicTree, Operation, OrderTerm, SelectItem};
+pub use query::{
+    Aggregate, Arrow, Direction, Field, Filter, FtsOperator, IsValue, JoinType, JsonKey, LogicTree,
+    Nulls, Operation, Operator, OrderTarget, OrderTerm, Quantifier, SelectItem,
+};
 use serde_json::{Map, Value};
+
+/// The embedded resources a query parameter goes through (`a.b.col=...` → `["a", "b"]`);
+/// empty for the requested table itself.
+pub type EmbedPath = Vec<String>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -74,13 +81,17 @@ impl Range {
     }
 }
 
+/// The query string's read parameters, each with the embedded resource it applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadQuery {
     pub select: Vec<SelectItem>,
-    pub filters: Vec<Filter>,
-    pub logic: Vec<LogicTree>,
-    pub order: Vec<OrderTerm>,
+    pub filters: Vec<(EmbedPath, Filter)>,
+    pub logic: Vec<(EmbedPath, LogicTree)>,
+    pub order: Vec<(EmbedPath, Vec<OrderTerm>)>,
+    /// The requested table's rows: `limit`/`offset` with the `Range` header.
     pub range: Range,
+    /// `rel.limit` / `rel.offset` of embedded resources.
+    pub embed_ranges: Vec<(EmbedPath, Range)>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,21 +103,19 @@ pub struct ApiRequest {
     /// The table or view named by the path, percent-decoded.
     pub resource: String,
     pub query: ReadQuery,
-    /// `columns=`: the body keys a write uses.
-    pub columns: Option<Vec<String>>,
     /// `on_conflict=`: the upsert's conflict target.
     pub on_conflict: Option<Vec<String>>,
     /// Whether `limit` or `offset` was given (PUT refuses them).
     pub has_limit_or_offset: bool,
-    /// The request body (writes), and its `Content-Type`.
-    pub body: bytes::Bytes,
-    pub content_type: Option<String>,
+    /// The body of an insert or update, parsed; its error is kept until the resource is known
+    /// to exist, as PostgREST answers an unknown table first.
+    pub payload: Option<Result<Payload, Error>>,
     /// `Accept-Profile` (reads) / `Content-Profile` (writes): the schema asked for.
     pub profile: Option<String>,
     /// `Content-Location` of a read: the path and the query parameters sorted by name.
     pub canonical: String,
-    /// The negotiated representation, or the 406 to send once the resource is known to exist.
-    pub media: Result<MediaType, Error>,
+    /// `Accept`, best first (empty: no preference).
+    pub accept: Vec<String>,
     pub prefer: Preferences,
     /// The `Authorization` header, verified on the main thread (`auth`).
     pub authorization: Option<String>,
@@ -114,15 +123,6 @@ pub struct ApiRequest {
     pub headers_json: String,
     /// `request.cookies`.
     pub cookies_json: String,
-}
-
-/// What goes back to the client; produced by `exec` (or by `error` when the request fails).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    /// Names as sent; SQL can add any (`response.headers`, `RAISE SQLSTATE 'PGRST'`).
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
 }
 
 impl ApiRequest {
@@ -187,17 +187,23 @@ impl ApiRequest {
             None
         };
         q.range = ranges(q.range, header_range)?;
+        let payload = match action {
+            Action::Insert | Action::Update | Action::Put => Some(payload::parse(
+                header("content-type"),
+                &body,
+                columns.as_deref(),
+            )),
+            Action::Read { .. } | Action::Delete => None,
+        };
         Ok(ApiRequest {
             method: method.to_string(),
             action,
             path: path.to_string(),
             resource,
             query: q,
-            columns,
             on_conflict,
             has_limit_or_offset,
-            content_type: header("content-type").map(str::to_string),
-            body,
+            payload,
             // Reads name their schema with Accept-Profile, writes with Content-Profile.
             profile: if action.is_read() {
                 header("accept-profile")
@@ -206,7 +212,7 @@ impl ApiRequest {
             }
             .map(|s| s.trim().to_string()),
             canonical: canonical_location(path, &pairs),
-            media: media::negotiate_read(header("accept")),
+            accept: media::accepted(header("accept")),
             prefer: Preferences::parse(
                 headers
                     .iter()
@@ -255,15 +261,11 @@ fn config_list(v: &str) -> Vec<String> {
         .collect()
 }
 
-/// Query parameters PostgREST reserves; every other key is a filter or a logic tree.
-const RESERVED: &[&str] = &[
-    "select",
-    "order",
-    "limit",
-    "offset",
-    "columns",
-    "on_conflict",
-];
+/// Query parameters PostgREST reserves at the top level only.
+const RESERVED: &[&str] = &["select", "columns", "on_conflict"];
+
+/// Query parameters that may also name an embedded resource: `order`, `rel.order`, ...
+const EMBEDDABLE: &[&str] = &["order", "limit", "offset", "and", "or"];
 
 /// The query string as (name, value) pairs, decoded. Like PostgREST (http-types' parseQuery),
 /// `;` separates parameters as `&` does, and `+` is a space.
@@ -317,47 +319,88 @@ fn read_query(pairs: &[(String, String)]) -> Result<ReadQuery, Error> {
         logic: Vec::new(),
         order: Vec::new(),
         range: Range::ALL,
+        embed_ranges: Vec::new(),
     };
     let mut limit = None;
     let mut offset = 0;
+    // `rel.limit` and `rel.offset` of each embedded resource, in the order first seen.
+    let mut embedded: Vec<(EmbedPath, Option<i64>, i64)> = Vec::new();
     for (key, value) in pairs {
         let (key, value) = (key.as_str(), value.as_str());
+        // As PostgREST: the last dot-separated word of a key says what it is.
+        let last = key.rsplit('.').next().unwrap_or(key);
         match key {
             "select" => q.select = query::parse_select(value)?,
-            "order" if !value.is_empty() => q.order = query::parse_order(value)?,
             // PostgREST reads these with readMaybe: a value that is not a number is ignored.
             "limit" => limit = value.trim().parse::<i64>().ok().or(limit),
             "offset" => offset = value.trim().parse::<i64>().unwrap_or(offset),
             k if RESERVED.contains(&k) => {}
-            "or" | "and" | "not.or" | "not.and" => {
-                let negated = key.starts_with("not.");
-                let or = key.ends_with("or");
-                q.logic.push(query::parse_logic(negated, or, value)?);
+            _ if EMBEDDABLE.contains(&last) => {
+                let names = query::parse_dotted(key)?;
+                let negated = names.iter().any(|n| n == "not");
+                let path: EmbedPath = names[..names.len() - 1]
+                    .iter()
+                    .filter(|n| *n != "not")
+                    .cloned()
+                    .collect();
+                match last {
+                    "order" if !value.is_empty() => {
+                        let terms = query::parse_order(value)?;
+                        q.order.retain(|(p, _)| *p != path);
+                        q.order.push((path, terms));
+                    }
+                    "order" => {}
+                    "limit" | "offset" => {
+                        let i = match embedded.iter().position(|(p, _, _)| *p == path) {
+                            Some(i) => i,
+                            None => {
+                                embedded.push((path, None, 0));
+                                embedded.len() - 1
+                            }
+                        };
+                        let n = value.trim().parse::<i64>().ok();
+                        if last == "limit" {
+                            embedded[i].1 = n.or(embedded[i].1);
+                        } else {
+                            embedded[i].2 = n.unwrap_or(embedded[i].2);
+                        }
+                    }
+                    _ => {
+                        let tree = query::parse_logic(negated, last == "or", value)?;
+                        q.logic.push((path, tree));
+                    }
+                }
             }
             _ if value.is_empty() => {} // PostgREST ignores parameters without a value
-            k => match query::parse_field(k) {
-                Ok(field) => q.filters.push(query::parse_filter(field, value)?),
-                // `rel.col=...`, `rel.order=...`, `rel.or=...`: options for an embedded
-                // resource, and this request embeds nothing.
-                Err(_) if k.contains('.') => {
-                    return Err(Error::not_embedded(k.split('.').next().unwrap_or(k)));
-                }
-                Err(e) => return Err(e),
-            },
+            k => {
+                let (path, field) = query::parse_tree_path(k)?;
+                q.filters.push((path, query::parse_filter(field, value)?));
+            }
         }
     }
-    if let Some(l) = limit {
-        if l < 0 {
-            return Err(Error::invalid_range(
-                "Limit should be greater than or equal to zero.",
-            ));
-        }
+    if let Some(l) = limit
+        && l < 0
+    {
+        return Err(Error::invalid_range(
+            "Limit should be greater than or equal to zero.",
+        ));
     }
     let first = offset.max(0);
     q.range = Range {
         first,
         last: limit.map(|l| first + l - 1),
     };
+    q.embed_ranges = embedded
+        .into_iter()
+        .map(|(path, limit, offset)| {
+            let first = offset.max(0);
+            let range = Range {
+                first,
+                last: limit.map(|l| first + l - 1),
+            };
+            (path, range)
+        })
+        .collect();
     Ok(q)
 }
 
@@ -516,10 +559,28 @@ mod unit {
         assert_eq!(q.filters.len(), 2);
         assert_eq!(q.logic.len(), 1);
         assert_eq!(q.order.len(), 1);
+        let q = get(
+            "/t",
+            Some("clients.id=eq.1&a.b.order=c.desc&a.limit=2&a.offset=1&a.not.or=(x.eq.1)"),
+        )
+        .unwrap()
+        .query;
+        assert_eq!(q.filters[0].0, vec!["clients".to_string()]);
+        assert_eq!(q.order[0].0, vec!["a".to_string(), "b".to_string()]);
         assert_eq!(
-            get("/t", Some("clients.id=eq.1")).unwrap_err().code(),
-            "PGRST108"
+            q.embed_ranges,
+            vec![(
+                vec!["a".to_string()],
+                Range {
+                    first: 1,
+                    last: Some(2)
+                }
+            )]
         );
+        assert!(matches!(
+            q.logic[0],
+            (ref p, LogicTree::Expr { negated: true, or: true, .. }) if p == &vec!["a".to_string()]
+        ));
         assert_eq!(get("/t", Some("a=eq")).unwrap_err().code(), "PGRST100");
     }
 

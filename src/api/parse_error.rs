@@ -158,15 +158,16 @@ pub fn order(f: &Failure, fallback: Error) -> Error {
             format!("{} expecting {}", unexpected(chars.get(at)), or_list(&list)),
         );
     }
-    if let Some(c) = chars.get(p) {
-        if c.is_alphanumeric() && !options.is_empty() {
-            let expecting = if has_nulls {
-                "\",\" or end of input"
-            } else {
-                "delimiter (.), \",\" or end of input"
-            };
-            return f.error(p, format!("unexpected '{c}' expecting {expecting}"));
-        }
+    if let Some(c) = chars.get(p)
+        && c.is_alphanumeric()
+        && !options.is_empty()
+    {
+        let expecting = if has_nulls {
+            "\",\" or end of input"
+        } else {
+            "delimiter (.), \",\" or end of input"
+        };
+        return f.error(p, format!("unexpected '{c}' expecting {expecting}"));
     }
     fallback
 }
@@ -187,18 +188,18 @@ pub fn logic(f: &Failure, fallback: Error) -> Error {
             "unexpected \")\" expecting field name (* or [a..z0..9_$]), negation operator (not) or logic operator (and, or)".into(),
         );
     }
-    if let Some(rest) = item.strip_prefix("not.") {
-        if !(rest.starts_with("and(") || rest.starts_with("or(")) {
-            let at = item_start + 4;
-            let stop = at + matched_prefix(&chars, at, &["and", "or"], false);
-            return f.error(
-                at,
-                format!(
-                    "{} expecting logic operator (and, or)",
-                    unexpected(chars.get(stop))
-                ),
-            );
-        }
+    if let Some(rest) = item.strip_prefix("not.")
+        && !(rest.starts_with("and(") || rest.starts_with("or("))
+    {
+        let at = item_start + 4;
+        let stop = at + matched_prefix(&chars, at, &["and", "or"], false);
+        return f.error(
+            at,
+            format!(
+                "{} expecting logic operator (and, or)",
+                unexpected(chars.get(stop))
+            ),
+        );
     }
     for op in ["and", "or"] {
         if item.starts_with(op) && !item[op.len()..].starts_with('(') {
@@ -260,7 +261,12 @@ mod unit {
         match e {
             Error::Api {
                 message, details, ..
-            } => (message, details.unwrap_or_default()),
+            } => (
+                message,
+                details
+                    .and_then(|d| d.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            ),
             _ => panic!(),
         }
     }

@@ -9,117 +9,111 @@ pub enum Count {
     Estimated,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handling {
+    Strict,
+    Lenient,
+}
+
+/// `return=`: what a write sends back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Return {
+    Minimal,
+    HeadersOnly,
+    Representation,
+}
+
+/// `resolution=`: how an insert treats rows whose key exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    MergeDuplicates,
+    IgnoreDuplicates,
+}
+
+/// `missing=`: what a key absent from a row becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Default,
+    Null,
+}
+
+/// `tx=`: how the request's transaction ends (when `db_tx_end` lets the client choose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxEnd {
+    Commit,
+    Rollback,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Preferences {
     pub count: Option<Count>,
-    /// `Some(true)` for handling=strict, `Some(false)` for handling=lenient.
-    pub strict: Option<bool>,
-    pub return_representation: Option<String>,
-    pub resolution: Option<String>,
-    pub missing: Option<String>,
+    pub handling: Option<Handling>,
+    pub return_: Option<Return>,
+    pub resolution: Option<Resolution>,
+    pub missing: Option<Missing>,
     pub max_affected: Option<i64>,
-    /// `tx=commit|rollback`.
-    pub tx: Option<String>,
+    pub tx: Option<TxEnd>,
+    /// Tokens PostgREST does not know (`timezone=` is not served yet and lands here too).
     pub invalid: Vec<String>,
 }
-
-/// Every token PostgREST v13 recognises besides `timezone=` and `max-affected=`
-/// (`params=single-object` was removed in v13).
-const KNOWN: &[&str] = &[
-    "resolution=merge-duplicates",
-    "resolution=ignore-duplicates",
-    "return=representation",
-    "return=minimal",
-    "return=headers-only",
-    "count=exact",
-    "count=planned",
-    "count=estimated",
-    "tx=commit",
-    "tx=rollback",
-    "missing=default",
-    "missing=null",
-    "handling=strict",
-    "handling=lenient",
-];
 
 impl Preferences {
     pub fn parse<'a>(values: impl Iterator<Item = &'a str>) -> Preferences {
         let mut p = Preferences::default();
         for token in values.flat_map(|v| v.split(',')).map(str::trim) {
-            if token.is_empty() {
-                continue;
-            }
             match token {
+                "" => {}
                 "count=exact" => first(&mut p.count, Count::Exact),
                 "count=planned" => first(&mut p.count, Count::Planned),
                 "count=estimated" => first(&mut p.count, Count::Estimated),
-                "handling=strict" => first(&mut p.strict, true),
-                "handling=lenient" => first(&mut p.strict, false),
-                t if t.starts_with("return=") && KNOWN.contains(&t) => {
-                    first(&mut p.return_representation, t[7..].to_string())
+                "handling=strict" => first(&mut p.handling, Handling::Strict),
+                "handling=lenient" => first(&mut p.handling, Handling::Lenient),
+                "return=minimal" => first(&mut p.return_, Return::Minimal),
+                "return=headers-only" => first(&mut p.return_, Return::HeadersOnly),
+                "return=representation" => first(&mut p.return_, Return::Representation),
+                "resolution=merge-duplicates" => {
+                    first(&mut p.resolution, Resolution::MergeDuplicates)
                 }
-                t if t.starts_with("resolution=") && KNOWN.contains(&t) => {
-                    first(&mut p.resolution, t[11..].to_string())
+                "resolution=ignore-duplicates" => {
+                    first(&mut p.resolution, Resolution::IgnoreDuplicates)
                 }
-                t if t.starts_with("missing=") && KNOWN.contains(&t) => {
-                    first(&mut p.missing, t[8..].to_string())
-                }
-                t if t.starts_with("tx=") && KNOWN.contains(&t) => {
-                    first(&mut p.tx, t[3..].to_string())
-                }
-                t if KNOWN.contains(&t) => {}
+                "missing=default" => first(&mut p.missing, Missing::Default),
+                "missing=null" => first(&mut p.missing, Missing::Null),
+                "tx=commit" => first(&mut p.tx, TxEnd::Commit),
+                "tx=rollback" => first(&mut p.tx, TxEnd::Rollback),
                 t if t.starts_with("max-affected=") => {
                     if let Ok(n) = t["max-affected=".len()..].parse() {
                         first(&mut p.max_affected, n);
                     }
                 }
-                // Time zones are not served yet; they are reported like any unknown token.
                 t => p.invalid.push(t.to_string()),
             }
         }
         p
     }
 
-    /// `Preference-Applied` for a write, in PostgREST's order. `resolution_applies`: the
-    /// table has a primary key or `on_conflict` was given; `max_affected`: DELETE and PATCH.
-    pub fn applied_to_write(
-        &self,
-        resolution_applies: bool,
-        missing: bool,
-        max_affected: bool,
-        tx: Option<&str>,
-    ) -> Option<String> {
-        self.applied(resolution_applies, missing, true, max_affected, tx)
+    pub fn strict(&self) -> bool {
+        self.handling == Some(Handling::Strict)
     }
 
-    /// `Preference-Applied` for a read: count and handling.
-    pub fn applied_to_read(&self) -> Option<String> {
-        self.applied(false, false, false, false, None)
+    /// `max-affected=` counts only with `handling=strict`.
+    pub fn max_affected(&self) -> Option<i64> {
+        self.max_affected.filter(|_| self.strict())
     }
 
-    /// PostgREST's `prefAppliedHeader`: the preferences each action honours, in its order.
-    fn applied(
-        &self,
-        resolution: bool,
-        missing: bool,
-        return_: bool,
-        max_affected: bool,
-        tx: Option<&str>,
-    ) -> Option<String> {
-        let resolution = self.resolution.as_ref().filter(|_| resolution);
-        let missing = self.missing.as_ref().filter(|_| missing);
-        let return_ = self.return_representation.as_ref().filter(|_| return_);
-        let handling = self.strict.map(|s| if s { "strict" } else { "lenient" });
-        let max_affected = self
-            .max_affected
-            .filter(|_| max_affected && self.strict == Some(true));
+    /// PostgREST's `prefAppliedHeader`: the preferences an action honours, in its order.
+    pub fn applied(&self, honoured: Honoured) -> Option<String> {
+        let resolution = self.resolution.filter(|_| honoured.resolution);
+        let missing = self.missing.filter(|_| honoured.missing);
+        let return_ = self.return_.filter(|_| honoured.return_);
+        let max_affected = self.max_affected().filter(|_| honoured.max_affected);
         let applied: Vec<String> = [
-            resolution.map(|r| format!("resolution={r}")),
-            missing.map(|m| format!("missing={m}")),
-            return_.map(|r| format!("return={r}")),
+            resolution.map(|r| format!("resolution={}", r.as_str())),
+            missing.map(|m| format!("missing={}", m.as_str())),
+            return_.map(|r| format!("return={}", r.as_str())),
             self.count.map(|c| format!("count={}", c.as_str())),
-            tx.map(|t| format!("tx={t}")),
-            handling.map(|h| format!("handling={h}")),
+            honoured.tx.map(|t| format!("tx={}", t.as_str())),
+            self.handling.map(|h| format!("handling={}", h.as_str())),
             max_affected.map(|n| format!("max-affected={n}")),
         ]
         .into_iter()
@@ -129,12 +123,69 @@ impl Preferences {
     }
 }
 
+/// Which preferences an action honours (and so echoes in `Preference-Applied`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Honoured {
+    pub resolution: bool,
+    pub missing: bool,
+    pub return_: bool,
+    pub max_affected: bool,
+    /// The transaction ending the client chose, when it may choose.
+    pub tx: Option<TxEnd>,
+}
+
 impl Count {
     pub fn as_str(self) -> &'static str {
         match self {
             Count::Exact => "exact",
             Count::Planned => "planned",
             Count::Estimated => "estimated",
+        }
+    }
+}
+
+impl Handling {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Handling::Strict => "strict",
+            Handling::Lenient => "lenient",
+        }
+    }
+}
+
+impl Return {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Return::Minimal => "minimal",
+            Return::HeadersOnly => "headers-only",
+            Return::Representation => "representation",
+        }
+    }
+}
+
+impl Resolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::MergeDuplicates => "merge-duplicates",
+            Resolution::IgnoreDuplicates => "ignore-duplicates",
+        }
+    }
+}
+
+impl Missing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Missing::Default => "default",
+            Missing::Null => "null",
+        }
+    }
+}
+
+impl TxEnd {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TxEnd::Commit => "commit",
+            TxEnd::Rollback => "rollback",
         }
     }
 }
@@ -155,10 +206,10 @@ mod unit {
             ["count=planned, count=exact", "handling=strict ,  nope"].into_iter(),
         );
         assert_eq!(p.count, Some(Count::Planned));
-        assert_eq!(p.strict, Some(true));
+        assert!(p.strict());
         assert_eq!(p.invalid, vec!["nope".to_string()]);
         assert_eq!(
-            p.applied_to_read().as_deref(),
+            p.applied(Honoured::default()).as_deref(),
             Some("count=planned, handling=strict")
         );
     }
@@ -170,6 +221,7 @@ mod unit {
         );
         assert!(p.invalid.is_empty());
         assert_eq!(p.max_affected, Some(5));
-        assert_eq!(p.applied_to_read(), None);
+        assert_eq!(p.max_affected(), None);
+        assert_eq!(p.applied(Honoured::default()), None);
     }
 }

@@ -31,6 +31,13 @@ pub struct Field {
 }
 
 impl Field {
+    pub fn named(name: &str) -> Field {
+        Field {
+            name: name.to_string(),
+            path: Vec::new(),
+        }
+    }
+
     /// The output name PostgREST gives a selected field: the last JSON key, else the column.
     pub fn output_name(&self) -> String {
         match self.path.last() {
@@ -49,26 +56,56 @@ impl Field {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Sum,
+    Avg,
+    Max,
+    Min,
+    Count,
+}
+
+/// `!inner` / `!left` on an embedded resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinType {
+    Inner,
+    Left,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SelectItem {
     Star,
+    /// A column (or `*` for `count()`), with its alias, cast, aggregate and the aggregate's cast.
     Field {
         field: Field,
         alias: Option<String>,
         cast: Option<String>,
+        aggregate: Option<Aggregate>,
+        aggregate_cast: Option<String>,
     },
+    Embed(Embed),
+}
+
+/// `alias:rel!hint!inner(...)` or `...rel(...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    pub name: String,
+    pub alias: Option<String>,
+    pub hint: Option<String>,
+    pub join: Option<JoinType>,
+    pub spread: bool,
+    pub select: Vec<SelectItem>,
 }
 
 impl SelectItem {
     #[cfg(test)]
     pub fn column(name: &str) -> SelectItem {
         SelectItem::Field {
-            field: Field {
-                name: name.to_string(),
-                path: Vec::new(),
-            },
+            field: Field::named(name),
             alias: None,
             cast: None,
+            aggregate: None,
+            aggregate_cast: None,
         }
     }
 }
@@ -88,18 +125,92 @@ pub enum IsValue {
     Unknown,
 }
 
+/// The operators taking one value, as the grammar names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    Eq,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Neq,
+    Like,
+    ILike,
+    Match,
+    IMatch,
+    IsDistinct,
+    Contains,
+    Contained,
+    Overlap,
+    StrictlyLeft,
+    StrictlyRight,
+    NotExtendsRight,
+    NotExtendsLeft,
+    Adjacent,
+}
+
+impl Operator {
+    fn from_name(name: &str) -> Operator {
+        match name {
+            "eq" => Operator::Eq,
+            "gt" => Operator::Gt,
+            "gte" => Operator::Gte,
+            "lt" => Operator::Lt,
+            "lte" => Operator::Lte,
+            "neq" => Operator::Neq,
+            "like" => Operator::Like,
+            "ilike" => Operator::ILike,
+            "match" => Operator::Match,
+            "imatch" => Operator::IMatch,
+            "isdistinct" => Operator::IsDistinct,
+            "cs" => Operator::Contains,
+            "cd" => Operator::Contained,
+            "ov" => Operator::Overlap,
+            "sl" => Operator::StrictlyLeft,
+            "sr" => Operator::StrictlyRight,
+            "nxr" => Operator::NotExtendsRight,
+            "nxl" => Operator::NotExtendsLeft,
+            // The grammar admits no other name.
+            _ => Operator::Adjacent,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FtsOperator {
+    /// `fts`: to_tsquery
+    Fts,
+    /// `plfts`: plainto_tsquery
+    Plain,
+    /// `phfts`: phraseto_tsquery
+    Phrase,
+    /// `wfts`: websearch_to_tsquery
+    Websearch,
+}
+
+impl FtsOperator {
+    fn from_name(name: &str) -> FtsOperator {
+        match name {
+            "fts" => FtsOperator::Fts,
+            "plfts" => FtsOperator::Plain,
+            "phfts" => FtsOperator::Phrase,
+            _ => FtsOperator::Websearch,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {
     /// eq, gt, like, ... with an optional (any)/(all) modifier, and the operators without one.
     Compare {
-        op: String,
+        op: Operator,
         quantifier: Option<Quantifier>,
         value: String,
     },
     In(Vec<String>),
     Is(IsValue),
     Fts {
-        op: String,
+        op: FtsOperator,
         language: Option<String>,
         value: String,
     },
@@ -122,18 +233,31 @@ pub enum LogicTree {
     Filter(Filter),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderTerm {
-    pub field: Field,
-    pub descending: Option<bool>,
-    pub nulls_first: Option<bool>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Asc,
+    Desc,
 }
 
-/// Features the grammar recognises but this version refuses with a clear error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nulls {
+    First,
+    Last,
+}
+
+/// What an `order` term sorts by: a column of the node, or a column of an embedded to-one
+/// resource (`order=clients(name)`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unsupported {
-    Embedding(String),
-    Aggregate,
+pub enum OrderTarget {
+    Field(Field),
+    Related { relation: String, field: Field },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderTerm {
+    pub target: OrderTarget,
+    pub direction: Option<Direction>,
+    pub nulls: Option<Nulls>,
 }
 
 /// `select=` value → items. An empty value selects no column, as in PostgREST.
@@ -150,64 +274,149 @@ pub fn parse_select(value: &str) -> Result<Vec<SelectItem>, Error> {
             parse_error::select,
         )
     })?;
-    let mut items = Vec::new();
-    for pair in pairs.flatten() {
-        match pair.as_rule() {
-            Rule::star => items.push(SelectItem::Star),
-            Rule::embed => {
-                let name = pair
-                    .into_inner()
-                    .find(|p| matches!(p.as_rule(), Rule::bare_name | Rule::quoted_value))
-                    .map(name_of)
-                    .unwrap_or_default();
-                return Err(unsupported(Unsupported::Embedding(name)));
-            }
-            Rule::column => items.push(column(pair)?),
-            _ => {}
-        }
-    }
-    Ok(items)
+    let top = pairs.into_iter().next().expect("a select");
+    Ok(select_items(top))
 }
 
-fn column(pair: Pair<Rule>) -> Result<SelectItem, Error> {
+fn select_items(pair: Pair<Rule>) -> Vec<SelectItem> {
+    pair.into_inner().filter_map(select_item).collect()
+}
+
+fn select_item(p: Pair<Rule>) -> Option<SelectItem> {
+    match p.as_rule() {
+        Rule::star => Some(SelectItem::Star),
+        Rule::embed => Some(SelectItem::Embed(embed(p))),
+        Rule::column => Some(column(p)),
+        _ => None,
+    }
+}
+
+fn embed(pair: Pair<Rule>) -> Embed {
+    let mut e = Embed {
+        name: String::new(),
+        alias: None,
+        hint: None,
+        join: None,
+        spread: false,
+        select: Vec::new(),
+    };
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::spread => e.spread = true,
+            Rule::alias => e.alias = p.into_inner().next().map(name_of),
+            Rule::embed_name => e.name = p.into_inner().next().map(name_of).unwrap_or_default(),
+            // With two parameters of one kind, the first one counts (PostgREST's pEmbedParams).
+            Rule::join_type => {
+                let join = if p.as_str() == "inner" {
+                    JoinType::Inner
+                } else {
+                    JoinType::Left
+                };
+                e.join.get_or_insert(join);
+            }
+            Rule::hint => {
+                if e.hint.is_none() {
+                    e.hint = p.into_inner().next().map(name_of);
+                }
+            }
+            _ => e.select.extend(select_item(p)),
+        }
+    }
+    e
+}
+
+fn column(pair: Pair<Rule>) -> SelectItem {
     let mut alias = None;
     let mut field = None;
     let mut cast = None;
+    let mut aggregate = None;
+    let mut aggregate_cast = None;
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::alias => alias = p.into_inner().next().map(name_of),
             Rule::field => field = Some(field_of(p)),
             Rule::cast => cast = Some(p.as_str().trim().to_string()),
-            Rule::aggregate | Rule::count_star => return Err(unsupported(Unsupported::Aggregate)),
+            Rule::aggregate => aggregate = Some(aggregate_of(p.as_str())),
+            Rule::agg_cast => aggregate_cast = Some(p.as_str().trim().to_string()),
+            Rule::count_star => {
+                // `count()` is PostgREST's COUNT(*): the field `*` with an aggregate.
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::alias => alias = q.into_inner().next().map(name_of),
+                        Rule::agg_cast => aggregate_cast = Some(q.as_str().trim().to_string()),
+                        _ => {}
+                    }
+                }
+                field = Some(Field::named("*"));
+                aggregate = Some(Aggregate::Count);
+            }
             _ => {}
         }
     }
-    Ok(SelectItem::Field {
+    SelectItem::Field {
         field: field.expect("the grammar guarantees a field"),
         alias,
         cast,
-    })
+        aggregate,
+        aggregate_cast,
+    }
 }
 
-/// A filter's key (`col` or `data->>k`) → field.
-pub fn parse_field(key: &str) -> Result<Field, Error> {
-    let mut pairs = QueryParser::parse(Rule::field, key)
-        .map_err(|e| parse_error(&format!("failed to parse filter ({key})"), 0, e))?;
-    let pair = pairs.next().expect("a field");
-    if pair.as_str().len() != key.len() {
-        // The rule has no EOI so that it can be reused inside other rules; check it here.
-        return Err(Error::query_param(
-            format!(
-                "\"failed to parse filter ({key})\" (line 1, column {})",
-                pair.as_str().chars().count() + 1
-            ),
-            format!(
-                "unexpected \"{}\" expecting \"->>\", \"->\" or end of input",
-                key[pair.as_str().len()..].chars().next().unwrap_or(' ')
-            ),
-        ));
+fn aggregate_of(text: &str) -> Aggregate {
+    match text.trim_end_matches("()") {
+        "sum" => Aggregate::Sum,
+        "avg" => Aggregate::Avg,
+        "max" => Aggregate::Max,
+        "min" => Aggregate::Min,
+        _ => Aggregate::Count,
     }
-    Ok(field_of(pair))
+}
+
+/// A filter's key (`col`, `data->>k`, `rel.col`, `a.b.col`) → the embedded resources it goes
+/// through, and the field.
+pub fn parse_tree_path(key: &str) -> Result<(Vec<String>, Field), Error> {
+    let pair = QueryParser::parse(Rule::tree_path, key)
+        .map_err(|e| key_error(key, e))?
+        .next()
+        .expect("a tree path");
+    let mut path = Vec::new();
+    let mut field = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::embed_step => path.push(p.into_inner().next().map(name_of).unwrap_or_default()),
+            Rule::field => field = Some(field_of(p)),
+            _ => {}
+        }
+    }
+    Ok((path, field.expect("the grammar guarantees a field")))
+}
+
+/// A key made of dotted names (`a.b.order`, `rel.not.or`): the names, unquoted.
+pub fn parse_dotted(key: &str) -> Result<Vec<String>, Error> {
+    let pair = QueryParser::parse(Rule::dotted_names, key)
+        .map_err(|e| key_error(key, e))?
+        .next()
+        .expect("dotted names");
+    Ok(pair
+        .into_inner()
+        .filter(|p| matches!(p.as_rule(), Rule::bare_name | Rule::quoted_value))
+        .map(name_of)
+        .collect())
+}
+
+/// A key that stops being a column path: worded as PostgREST words a filter key that does.
+fn key_error(key: &str, e: pest::error::Error<Rule>) -> Error {
+    let col = match e.line_col {
+        pest::error::LineColLocation::Pos((_, c))
+        | pest::error::LineColLocation::Span((_, c), _) => c,
+    };
+    match key.chars().nth(col.saturating_sub(1)) {
+        Some(c) if col > 1 => Error::query_param(
+            format!("\"failed to parse filter ({key})\" (line 1, column {col})"),
+            format!("unexpected \"{c}\" expecting \"->>\", \"->\" or end of input"),
+        ),
+        _ => parse_error(&format!("failed to parse filter ({key})"), 0, e),
+    }
 }
 
 /// A filter's value (`not.eq.5`, `in.(1,2)`, `fts(english).cat`) → operation.
@@ -365,12 +574,12 @@ fn operation_of(pair: Pair<Rule>) -> Operation {
         Rule::in_op => Operation::In(items),
         Rule::is_op => Operation::Is(is),
         Rule::fts_op | Rule::logic_fts => Operation::Fts {
-            op: name,
+            op: FtsOperator::from_name(&name),
             language,
             value,
         },
         _ => Operation::Compare {
-            op: name,
+            op: Operator::from_name(&name),
             quantifier,
             value,
         },
@@ -391,18 +600,33 @@ pub fn parse_order(value: &str) -> Result<Vec<OrderTerm>, Error> {
     let mut terms = Vec::new();
     for term in pairs.flatten().filter(|p| p.as_rule() == Rule::order_term) {
         let mut t = OrderTerm {
-            field: Field {
-                name: String::new(),
-                path: Vec::new(),
-            },
-            descending: None,
-            nulls_first: None,
+            target: OrderTarget::Field(Field::named("")),
+            direction: None,
+            nulls: None,
         };
         for p in term.into_inner() {
             match p.as_rule() {
-                Rule::field => t.field = field_of(p),
-                Rule::direction => t.descending = Some(p.as_str() == "desc"),
-                Rule::nulls => t.nulls_first = Some(p.as_str() == "nullsfirst"),
+                Rule::field => t.target = OrderTarget::Field(field_of(p)),
+                Rule::order_relation => {
+                    let mut inner = p.into_inner();
+                    let relation = inner.next().map(name_of).unwrap_or_default();
+                    let field = inner.next().map(field_of).unwrap_or(Field::named(""));
+                    t.target = OrderTarget::Related { relation, field };
+                }
+                Rule::direction => {
+                    t.direction = Some(if p.as_str() == "desc" {
+                        Direction::Desc
+                    } else {
+                        Direction::Asc
+                    })
+                }
+                Rule::nulls => {
+                    t.nulls = Some(if p.as_str() == "nullsfirst" {
+                        Nulls::First
+                    } else {
+                        Nulls::Last
+                    })
+                }
                 _ => {}
             }
         }
@@ -460,15 +684,6 @@ fn unquote(pair: Pair<Rule>) -> String {
         }
     }
     out
-}
-
-fn unsupported(what: Unsupported) -> Error {
-    match what {
-        Unsupported::Embedding(name) => Error::not_implemented(format!(
-            "embedding resources ('{name}') is not served by this version of budgetbee"
-        )),
-        Unsupported::Aggregate => Error::aggregates_disabled(),
-    }
 }
 
 /// A parse failure worded as PostgREST words it: `refine` knows the common cases exactly, the
@@ -536,10 +751,15 @@ fn describe(rule: &Rule) -> &'static str {
         | Rule::field
         | Rule::column
         | Rule::embed
+        | Rule::embed_name
+        | Rule::spread
+        | Rule::hint
+        | Rule::join_type
         | Rule::alias
-        | Rule::count_star => "field name (* or [a..z0..9_$])",
+        | Rule::count_star
+        | Rule::order_relation => "field name (* or [a..z0..9_$])",
         Rule::quoted_inner | Rule::escaped => "closing quote",
-        Rule::cast => "cast type",
+        Rule::cast | Rule::agg_cast => "cast type",
         Rule::aggregate => "aggregate function",
         Rule::arrow | Rule::json_op | Rule::json_path => "\"->>\" or \"->\"",
         Rule::json_index | Rule::json_key => "json path key or index",

@@ -16,20 +16,20 @@ pub fn validate(claims: &Claims, now: i64, audience: Option<&str>) -> Result<(),
             Some(_) => Err(Error::jwt_claims(not_number)),
         }
     };
-    if let Some(exp) = number("exp", "The JWT 'exp' claim must be a number")? {
-        if now - SKEW > exp {
-            return Err(Error::jwt_claims("JWT expired"));
-        }
+    if let Some(exp) = number("exp", "The JWT 'exp' claim must be a number")?
+        && now - SKEW > exp
+    {
+        return Err(Error::jwt_claims("JWT expired"));
     }
-    if let Some(nbf) = number("nbf", "The JWT 'nbf' claim must be a number")? {
-        if now + SKEW < nbf {
-            return Err(Error::jwt_claims("JWT not yet valid"));
-        }
+    if let Some(nbf) = number("nbf", "The JWT 'nbf' claim must be a number")?
+        && now + SKEW < nbf
+    {
+        return Err(Error::jwt_claims("JWT not yet valid"));
     }
-    if let Some(iat) = number("iat", "The JWT 'iat' claim must be a number")? {
-        if now + SKEW < iat {
-            return Err(Error::jwt_claims("JWT issued at future"));
-        }
+    if let Some(iat) = number("iat", "The JWT 'iat' claim must be a number")?
+        && now + SKEW < iat
+    {
+        return Err(Error::jwt_claims("JWT issued at future"));
     }
     let matches = |aud: &str| audience.is_none_or(|a| a == aud);
     let ok = match claims.get("aud") {

@@ -4,7 +4,7 @@
 //! is refused with a clear message rather than half-supported.
 
 use super::keys::KeySet;
-use crate::worker::wake::Wake;
+use crate::threads::Wake;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
@@ -25,7 +25,7 @@ impl Fetcher {
     pub fn spawn(waker: Option<Arc<Wake>>) -> std::io::Result<Fetcher> {
         let (requests, inbox) = channel::<String>();
         let (outbox, results) = channel();
-        crate::worker::spawn_without_signals("budgetbee-jwks", move || {
+        crate::threads::spawn_without_signals("budgetbee-jwks", move || {
             for url in inbox {
                 if outbox.send(fetch(&url)).is_err() {
                     break;

@@ -52,10 +52,10 @@ impl KeySet {
             None => secret.to_string(),
         };
         let trimmed = secret.trim();
-        if trimmed.starts_with('{') {
-            if let Ok(set) = KeySet::from_json(trimmed) {
-                return Ok(set);
-            }
+        if trimmed.starts_with('{')
+            && let Ok(set) = KeySet::from_json(trimmed)
+        {
+            return Ok(set);
         }
         let bytes = if is_base64 {
             // URL-safe characters are accepted too, as PostgREST does.

@@ -50,11 +50,11 @@ struct State {
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
     /// The worker's wake fd, so a finished JWKS fetch wakes the main thread.
-    static WAKER: RefCell<Option<std::sync::Arc<crate::worker::wake::Wake>>> = const { RefCell::new(None) };
+    static WAKER: RefCell<Option<std::sync::Arc<crate::threads::Wake>>> = const { RefCell::new(None) };
 }
 
 /// Registers the worker's wake fd (once, at worker start).
-pub fn set_waker(wake: std::sync::Arc<crate::worker::wake::Wake>) {
+pub fn set_waker(wake: std::sync::Arc<crate::threads::Wake>) {
     WAKER.with(|w| *w.borrow_mut() = Some(wake));
 }
 
@@ -96,11 +96,12 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
         }
         // A token naming a key we do not have: the issuer may have rotated. Refetch (within the
         // cooldown) before refusing it.
-        if let Some(kid) = jwt::kid_of(token) {
-            if !keys.has_kid(&kid) && s.url.is_some() {
-                s.refresh_keys(cfg, true);
-                keys = s.keys();
-            }
+        if let Some(kid) = jwt::kid_of(token)
+            && !keys.has_kid(&kid)
+            && s.url.is_some()
+        {
+            s.refresh_keys(cfg, true);
+            keys = s.keys();
         }
         let mut claims = jwt::verify(token, &keys)?;
         claims::validate(&claims, now, cfg.jwt_aud.as_deref())?;

@@ -36,15 +36,17 @@ thread_local! {
 /// One result row as text (NULL → None), in column order.
 pub type Row = Vec<Option<String>>;
 
+/// What a statement returned: its column names and rows.
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
 /// Runs `text` with `params` inside the current SPI connection and returns the rows as text.
 /// `generation` is the schema cache's: a new one drops every kept plan first. With `keep`
 /// false the statement is planned for this execution only (db_prepared_statements = off).
-pub fn execute(
-    text: &str,
-    params: &[String],
-    generation: u64,
-    keep: bool,
-) -> Result<Vec<Row>, Error> {
+pub fn execute(text: &str, params: &[String], generation: u64, keep: bool) -> Result<Rows, Error> {
     let values: Vec<CString> = params
         .iter()
         .map(|p| CString::new(p.as_str()).map_err(|_| Error::invalid_text_value()))
@@ -97,12 +99,11 @@ fn prepared(
     let (plan, inputs) = unsafe { prepare(&ctext, true)? };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.order.len() >= CAPACITY {
-            if let Some(old) = c.order.pop_front() {
-                if let Some(p) = c.plans.remove(&old) {
-                    unsafe { pg_sys::SPI_freeplan(p.plan) };
-                }
-            }
+        if c.order.len() >= CAPACITY
+            && let Some(old) = c.order.pop_front()
+            && let Some(p) = c.plans.remove(&old)
+        {
+            unsafe { pg_sys::SPI_freeplan(p.plan) };
         }
         c.order.push_back(text.to_string());
         c.plans.insert(
@@ -203,15 +204,27 @@ unsafe fn prepare(
 }
 
 /// The rows SPI just returned, rendered with each column's output function.
-unsafe fn rows() -> Vec<Row> {
+unsafe fn rows() -> Rows {
     unsafe {
         let table = pg_sys::SPI_tuptable;
         if table.is_null() {
-            return Vec::new();
+            return Rows::default();
         }
         let n = pg_sys::SPI_processed as usize;
         let desc = (*table).tupdesc;
         let natts = (*desc).natts;
+        let columns = (1..=natts)
+            .map(|col| {
+                let name = pg_sys::SPI_fname(desc, col);
+                if name.is_null() {
+                    String::new()
+                } else {
+                    let s = CStr::from_ptr(name).to_string_lossy().into_owned();
+                    pg_sys::pfree(name as *mut c_void);
+                    s
+                }
+            })
+            .collect();
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             let tuple = *(*table).vals.add(i);
@@ -230,6 +243,6 @@ unsafe fn rows() -> Vec<Row> {
             out.push(row);
         }
         pg_sys::SPI_freetuptable(table);
-        out
+        Rows { columns, rows: out }
     }
 }

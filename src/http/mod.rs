@@ -4,10 +4,10 @@
 
 mod lenient;
 
-use crate::api::{ApiRequest, Response};
+use crate::api::ApiRequest;
 use crate::error::Error;
-use crate::worker::Job;
-use crate::worker::wake::Wake;
+use crate::response::{self, Response};
+use crate::threads::Wake;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -23,6 +23,12 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
+
+/// One job for the main thread: a parsed request and where to send its response.
+pub struct Job {
+    pub request: ApiRequest,
+    pub reply: oneshot::Sender<Response>,
+}
 
 /// A freshly accepted connection counts as load until it sends its first request (or this much
 /// time passes): otherwise a worker could accept several new connections in a burst before any
@@ -77,10 +83,10 @@ impl IoThread {
     }
 
     pub fn join_if_finished(mut self) {
-        if self.finished() {
-            if let Some(h) = self.handle.take() {
-                let _ = h.join();
-            }
+        if self.finished()
+            && let Some(h) = self.handle.take()
+        {
+            let _ = h.join();
         }
     }
 }
@@ -217,21 +223,21 @@ async fn handle(
     let query = req.uri().query().map(str::to_string);
     let body = match read_body(req).await {
         Ok(b) => b,
-        Err(e) => return Ok(into_hyper(e.to_response(false), head)),
+        Err(e) => return Ok(into_hyper(response::error(&e, false), head)),
     };
     let parsed = ApiRequest::parse(&method, &path, query.as_deref(), &headers, body);
     let response = match parsed {
-        Err(e) => e.to_response(false),
+        Err(e) => response::error(&e, false),
         Ok(request) => {
             let _in_flight = InFlight::new(&load);
             let (reply, answer) = oneshot::channel();
             if jobs.send(Job { request, reply }).is_err() {
-                Error::worker_unavailable().to_response(false)
+                response::error(&Error::worker_unavailable(), false)
             } else {
                 wake.notify();
                 answer
                     .await
-                    .unwrap_or_else(|_| Error::worker_unavailable().to_response(false))
+                    .unwrap_or_else(|_| response::error(&Error::worker_unavailable(), false))
             }
         }
     };

@@ -1,46 +1,105 @@
-//! ApiRequest + schema cache → Plan: what to read, resolved against the relation that exists,
-//! with the page restricted by `db-max-rows` and the representation negotiated.
+//! ApiRequest + schema cache → Plan: every schema-dependent decision is made here, as in
+//! PostgREST's `Plan.hs`. A read is a tree of resolved nodes (`tree`), built in small passes
+//! (`read`, `relate`); a write is the mutation plus the read of its result (`mutate`); the
+//! representation is negotiated (`negotiate`). `sql` formats a plan without looking anything up.
 
-use crate::api::{
-    Action, ApiRequest, Count, Filter, LogicTree, MediaType, OrderTerm, Range, SelectItem,
+mod mutate;
+mod negotiate;
+mod read;
+mod relate;
+mod tree;
+
+#[cfg(test)]
+pub mod fixture;
+
+pub use crate::api::prefer::Return;
+pub use crate::api::{
+    Aggregate, Arrow, Count, Direction, FtsOperator, IsValue, JoinType, JsonKey, Nulls, Operation,
+    Operator, Quantifier,
 };
-use crate::error::Error;
-use crate::schema::Relation;
+pub use crate::schema::QualifiedName;
+pub use mutate::{Conflict, MutatePlan, Mutation};
+pub use negotiate::{MediaType, negotiate};
+pub use read::aggregate_name;
+pub use tree::*;
 
+use crate::api::{Action, ApiRequest};
+use crate::config::Config;
+use crate::error::Error;
+use crate::schema::SchemaCache;
+
+// One plan per request, built and dropped once: no point boxing the larger variant.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
-pub struct ReadPlan<'a> {
-    pub relation: &'a Relation,
-    pub select: &'a [SelectItem],
-    pub filters: &'a [Filter],
-    pub logic: &'a [LogicTree],
-    pub order: &'a [OrderTerm],
-    pub range: Range,
-    /// HEAD: run the query but skip serialising the body.
-    pub head: bool,
-    pub media: MediaType,
-    pub count: Option<Count>,
-    pub max_rows: Option<i64>,
+pub enum Plan {
+    Read(ReadPlan),
+    Mutate(MutatePlan),
 }
 
-pub fn read<'a>(
-    req: &'a ApiRequest,
-    relation: &'a Relation,
-    max_rows: Option<i64>,
-) -> Result<ReadPlan<'a>, Error> {
-    let head = matches!(req.action, Action::Read { head: true });
-    // PostgREST negotiates after finding the relation: an unknown table is a 404 whatever the
-    // Accept header says.
-    let media = req.media.clone()?;
-    Ok(ReadPlan {
-        relation,
-        select: &req.query.select,
-        filters: &req.query.filters,
-        logic: &req.query.logic,
-        order: &req.query.order,
-        range: req.query.range.restrict(max_rows),
-        head,
-        media,
-        count: req.prefer.count,
-        max_rows,
-    })
+#[derive(Debug, Clone)]
+pub struct ReadPlan {
+    pub tree: ReadNode,
+    pub media: MediaType,
+    pub count: Option<Count>,
+    /// `db-max-rows`: the threshold of `count=estimated`.
+    pub max_rows: Option<i64>,
+    /// HEAD: run the query but skip serialising the body.
+    pub head: bool,
+}
+
+/// Plans a request on a relation of `schema` (already checked to be exposed).
+pub fn plan(
+    req: &ApiRequest,
+    cache: &SchemaCache,
+    schema: &str,
+    cfg: &Config,
+) -> Result<Plan, Error> {
+    let relation = cache.relation(schema, &req.resource)?;
+    match req.action {
+        Action::Read { head } => {
+            let tree = read::tree(
+                req,
+                cache,
+                relation,
+                read::Root::Relation,
+                &read::Settings {
+                    max_rows: cfg.db_max_rows,
+                    aggregates_enabled: cfg.db_aggregates_enabled,
+                },
+            )?;
+            // PostgREST negotiates once the plan stands: an unknown table or a bad embed is
+            // reported whatever the Accept header says.
+            let media = negotiate(&req.accept)?;
+            Ok(Plan::Read(ReadPlan {
+                tree,
+                media,
+                count: req.prefer.count,
+                max_rows: cfg.db_max_rows,
+                head,
+            }))
+        }
+        Action::Insert | Action::Update | Action::Put | Action::Delete => {
+            mutate::plan(req, cache, relation, cfg).map(Plan::Mutate)
+        }
+    }
+}
+
+/// `handling=strict` refuses preferences it does not know (PGRST122).
+pub fn preferences(req: &ApiRequest) -> Result<(), Error> {
+    if req.prefer.strict() && !req.prefer.invalid.is_empty() {
+        return Err(Error::invalid_preferences(&req.prefer.invalid));
+    }
+    Ok(())
+}
+
+/// The schema a request reads or writes: `Accept-Profile` / `Content-Profile` when given (it
+/// must be exposed), else the first exposed schema.
+pub fn profile(req: &ApiRequest, cfg: &Config) -> Result<String, Error> {
+    match &req.profile {
+        Some(p) if !cfg.db_schemas.iter().any(|s| s == p) => {
+            Err(Error::unacceptable_schema(p, &cfg.db_schemas))
+        }
+        Some(p) => Ok(p.clone()),
+        None => Ok(cfg.default_schema().to_string()),
+    }
 }

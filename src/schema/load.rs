@@ -1,21 +1,45 @@
-//! Reads the catalog into a [`SchemaCache`] through SPI (queries in `sql::catalog`).
+//! Reads the catalog into a [`SchemaCache`] through SPI (the queries are the `.sql` files in
+//! `catalog/`), then derives relationships and views' keys in Rust.
 
-use super::{Column, ForeignKey, Function, Relation, SchemaCache};
+use super::relationships::{self, Catalog, ComputedRelationship, ForeignKey, KeyKind};
+use super::views::{self, Key, View};
+use super::{Column, Function, QualifiedName, Relation, SchemaCache};
 use crate::error::Error;
-use crate::sql::catalog;
-use pgrx::spi::{SpiClient, SpiError};
+use pgrx::datum::DatumWithOid;
+use pgrx::spi::{SpiClient, SpiError, SpiTupleTable};
+use std::collections::{HashMap, HashSet};
 
-pub fn load(client: &SpiClient<'_>, schemas: &[String]) -> Result<SchemaCache, Error> {
-    let err = |e: SpiError| Error::internal(format!("loading the schema cache: {e}"));
-    let schemas_arg = schemas.to_vec();
+const COLUMNS: &str = include_str!("catalog/columns.sql");
+const PRIMARY_KEYS: &str = include_str!("catalog/primary_keys.sql");
+const FUNCTIONS: &str = include_str!("catalog/functions.sql");
+const FOREIGN_KEYS: &str = include_str!("catalog/foreign_keys.sql");
+const PRIMARY_KEY_CONSTRAINTS: &str = include_str!("catalog/primary_key_constraints.sql");
+const VIEWS: &str = include_str!("catalog/views.sql");
+const COMPUTED_RELATIONSHIPS: &str = include_str!("catalog/computed_relationships.sql");
+
+fn err(e: SpiError) -> Error {
+    Error::internal(format!("loading the schema cache: {e}"))
+}
+
+fn query<'c>(
+    client: &'c SpiClient<'_>,
+    sql: &str,
+    args: &[DatumWithOid<'_>],
+) -> Result<SpiTupleTable<'c>, Error> {
+    client.select(sql, None, args).map_err(err)
+}
+
+pub fn load(
+    client: &SpiClient<'_>,
+    schemas: &[String],
+    extra_search_path: &[String],
+) -> Result<SchemaCache, Error> {
+    let exposed = || -> DatumWithOid<'static> { schemas.to_vec().into() };
     let mut cache = SchemaCache {
         schemas: schemas.to_vec(),
         ..Default::default()
     };
-    for row in client
-        .select(catalog::COLUMNS, None, &[schemas_arg.clone().into()])
-        .map_err(err)?
-    {
+    for row in query(client, COLUMNS, &[exposed()])? {
         let schema: String = row.get(1).map_err(err)?.unwrap_or_default();
         let name: String = row.get(2).map_err(err)?.unwrap_or_default();
         let kind: String = row.get(3).map_err(err)?.unwrap_or_default();
@@ -28,7 +52,6 @@ pub fn load(client: &SpiClient<'_>, schemas: &[String]) -> Result<SchemaCache, E
                 kind: kind.chars().next().unwrap_or('r'),
                 columns: Vec::new(),
                 primary_key: Vec::new(),
-                foreign_keys: Vec::new(),
             });
         if let Some(column) = row.get::<String>(4).map_err(err)? {
             rel.columns.push(Column {
@@ -40,10 +63,7 @@ pub fn load(client: &SpiClient<'_>, schemas: &[String]) -> Result<SchemaCache, E
             });
         }
     }
-    for row in client
-        .select(catalog::PRIMARY_KEYS, None, &[schemas_arg.clone().into()])
-        .map_err(err)?
-    {
+    for row in query(client, PRIMARY_KEYS, &[exposed()])? {
         let key = (
             row.get::<String>(1).map_err(err)?.unwrap_or_default(),
             row.get::<String>(2).map_err(err)?.unwrap_or_default(),
@@ -52,45 +72,7 @@ pub fn load(client: &SpiClient<'_>, schemas: &[String]) -> Result<SchemaCache, E
             rel.primary_key.push(col);
         }
     }
-    for row in client
-        .select(catalog::VIEW_KEYS, None, &[schemas_arg.clone().into()])
-        .map_err(err)?
-    {
-        let key = (
-            row.get::<String>(1).map_err(err)?.unwrap_or_default(),
-            row.get::<String>(2).map_err(err)?.unwrap_or_default(),
-        );
-        let col: Option<String> = row.get(3).map_err(err)?;
-        if let (Some(rel), Some(col)) = (cache.relations.get_mut(&key), col) {
-            // Only keys the view actually shows under their own name.
-            if rel.kind == 'v' && rel.column(&col).is_some() && !rel.primary_key.contains(&col) {
-                rel.primary_key.push(col);
-            }
-        }
-    }
-    for row in client
-        .select(catalog::FOREIGN_KEYS, None, &[schemas_arg.clone().into()])
-        .map_err(err)?
-    {
-        let key = (
-            row.get::<String>(1).map_err(err)?.unwrap_or_default(),
-            row.get::<String>(2).map_err(err)?.unwrap_or_default(),
-        );
-        let fk = ForeignKey {
-            name: row.get(3).map_err(err)?.unwrap_or_default(),
-            columns: row.get(4).map_err(err)?.unwrap_or_default(),
-            ref_schema: row.get(5).map_err(err)?.unwrap_or_default(),
-            ref_table: row.get(6).map_err(err)?.unwrap_or_default(),
-            ref_columns: row.get(7).map_err(err)?.unwrap_or_default(),
-        };
-        if let Some(rel) = cache.relations.get_mut(&key) {
-            rel.foreign_keys.push(fk);
-        }
-    }
-    for row in client
-        .select(catalog::FUNCTIONS, None, &[schemas_arg.into()])
-        .map_err(err)?
-    {
+    for row in query(client, FUNCTIONS, &[exposed()])? {
         cache.functions.push(Function {
             schema: row.get(1).map_err(err)?.unwrap_or_default(),
             name: row.get(2).map_err(err)?.unwrap_or_default(),
@@ -104,5 +86,139 @@ pub fn load(client: &SpiClient<'_>, schemas: &[String]) -> Result<SchemaCache, E
                 .unwrap_or('v'),
         });
     }
+
+    // Keys, by table oid, that views may show.
+    let mut keys: Vec<Key> = Vec::new();
+    let mut foreign_keys: Vec<ForeignKey> = Vec::new();
+    for row in query(client, FOREIGN_KEYS, &[])? {
+        let table = QualifiedName {
+            schema: row.get(1).map_err(err)?.unwrap_or_default(),
+            name: row.get(2).map_err(err)?.unwrap_or_default(),
+        };
+        let constraint: String = row.get(3).map_err(err)?.unwrap_or_default();
+        let columns: Vec<String> = row.get(4).map_err(err)?.unwrap_or_default();
+        let foreign_table = QualifiedName {
+            schema: row.get(5).map_err(err)?.unwrap_or_default(),
+            name: row.get(6).map_err(err)?.unwrap_or_default(),
+        };
+        let refs: Vec<String> = row.get(7).map_err(err)?.unwrap_or_default();
+        let table_oid = row.get::<i64>(11).map_err(err)?.unwrap_or(0) as u32;
+        let conkey: Vec<i16> = row.get(12).map_err(err)?.unwrap_or_default();
+        let ftable_oid = row.get::<i64>(13).map_err(err)?.unwrap_or(0) as u32;
+        let confkey: Vec<i16> = row.get(14).map_err(err)?.unwrap_or_default();
+        keys.push(Key {
+            table: table_oid,
+            table_name: table.clone(),
+            constraint: constraint.clone(),
+            kind: KeyKind::Foreign,
+            columns: conkey.into_iter().zip(columns.iter().cloned()).collect(),
+        });
+        keys.push(Key {
+            table: ftable_oid,
+            table_name: foreign_table.clone(),
+            constraint: constraint.clone(),
+            kind: KeyKind::ForeignRef,
+            columns: confkey.into_iter().zip(refs.iter().cloned()).collect(),
+        });
+        foreign_keys.push(ForeignKey {
+            table,
+            foreign_table,
+            constraint,
+            columns: columns.into_iter().zip(refs).collect(),
+            one_to_one: row.get(8).map_err(err)?.unwrap_or(false),
+        });
+    }
+    let mut views_list: Vec<View> = Vec::new();
+    let extra: DatumWithOid<'static> = extra_search_path.to_vec().into();
+    for row in query(client, VIEWS, &[exposed(), extra])? {
+        views_list.push(View {
+            oid: row.get::<i64>(1).map_err(err)?.unwrap_or(0) as u32,
+            name: QualifiedName {
+                schema: row.get(2).map_err(err)?.unwrap_or_default(),
+                name: row.get(3).map_err(err)?.unwrap_or_default(),
+            },
+            exposed: row.get(4).map_err(err)?.unwrap_or(false),
+            columns: row.get(5).map_err(err)?.unwrap_or_default(),
+            rule: row.get(6).map_err(err)?.unwrap_or_default(),
+        });
+    }
+    if !views_list.is_empty() {
+        for row in query(client, PRIMARY_KEY_CONSTRAINTS, &[])? {
+            let table = row.get::<i64>(1).map_err(err)?.unwrap_or(0) as u32;
+            let attnums: Vec<i16> = row.get(3).map_err(err)?.unwrap_or_default();
+            let names: Vec<String> = row.get(4).map_err(err)?.unwrap_or_default();
+            keys.push(Key {
+                table,
+                table_name: QualifiedName {
+                    schema: row.get(5).map_err(err)?.unwrap_or_default(),
+                    name: row.get(6).map_err(err)?.unwrap_or_default(),
+                },
+                constraint: row.get(2).map_err(err)?.unwrap_or_default(),
+                kind: KeyKind::Primary,
+                columns: attnums.into_iter().zip(names).collect(),
+            });
+        }
+    }
+    let key_dependencies = views::key_dependencies(&views_list, &keys);
+
+    // A view's primary key: for each key of a table it shows whole, the first view column
+    // showing each key column (PostgREST's addViewPrimaryKeys).
+    for dep in key_dependencies
+        .iter()
+        .filter(|d| d.kind == KeyKind::Primary)
+    {
+        let key = (dep.view.schema.clone(), dep.view.name.clone());
+        if let Some(rel) = cache.relations.get_mut(&key) {
+            for (_, shown) in &dep.columns {
+                if let Some(first) = shown.first()
+                    && !rel.primary_key.contains(first)
+                {
+                    rel.primary_key.push(first.clone());
+                }
+            }
+        }
+    }
+
+    let mut computed = Vec::new();
+    for row in query(client, COMPUTED_RELATIONSHIPS, &[])? {
+        let name = |i: usize, j: usize| -> Result<QualifiedName, Error> {
+            Ok(QualifiedName {
+                schema: row.get(i).map_err(err)?.unwrap_or_default(),
+                name: row.get(j).map_err(err)?.unwrap_or_default(),
+            })
+        };
+        computed.push(ComputedRelationship {
+            function: name(1, 2)?,
+            table: name(3, 4)?,
+            foreign_table: name(5, 6)?,
+            to_one: row.get(7).map_err(err)?.unwrap_or(false),
+        });
+    }
+
+    let primary_keys: HashMap<QualifiedName, Vec<String>> = cache
+        .relations
+        .values()
+        .map(|r| {
+            (
+                QualifiedName::new(&r.schema, &r.name),
+                r.primary_key.clone(),
+            )
+        })
+        .collect();
+    let views: HashSet<QualifiedName> = cache
+        .relations
+        .values()
+        .filter(|r| r.is_view())
+        .map(|r| QualifiedName::new(&r.schema, &r.name))
+        .chain(views_list.iter().map(|v| v.name.clone()))
+        .collect();
+    cache.relationships = relationships::build(&Catalog {
+        foreign_keys: &foreign_keys,
+        key_dependencies: &key_dependencies,
+        computed: &computed,
+        primary_keys: &primary_keys,
+        views: &views,
+        exposed: schemas,
+    });
     Ok(cache)
 }

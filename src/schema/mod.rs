@@ -7,8 +7,11 @@
 //! reloads it before planning. So a table created in psql is visible to the very next request,
 //! with no NOTIFY, no event trigger and no restart. A reload that fails keeps the old cache.
 
+pub mod fuzzy;
 mod load;
 mod notify;
+pub(crate) mod relationships;
+mod views;
 
 use crate::error::Error;
 use pgrx::pg_sys;
@@ -19,6 +22,24 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use load::load;
 pub use notify::{broadcast_reload, install as install_notify_hook};
+pub use relationships::{Cardinality, Relationship};
+
+/// `schema.name`. Ordered as PostgREST orders identifiers (schema, then name), which decides
+/// the order of candidates in an ambiguous embedding's error.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QualifiedName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QualifiedName {
+    pub fn new(schema: &str, name: &str) -> QualifiedName {
+        QualifiedName {
+            schema: schema.to_string(),
+            name: name.to_string(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
@@ -30,13 +51,11 @@ pub struct Column {
     pub default: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ForeignKey {
-    pub name: String,
-    pub columns: Vec<String>,
-    pub ref_schema: String,
-    pub ref_table: String,
-    pub ref_columns: Vec<String>,
+impl Column {
+    /// json and jsonb take JSON paths directly; any other type goes through `to_jsonb` first.
+    pub fn is_json(&self) -> bool {
+        self.type_name == "json" || self.type_name == "jsonb"
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,13 +65,17 @@ pub struct Relation {
     /// pg_class.relkind: r, v, m, f or p.
     pub kind: char,
     pub columns: Vec<Column>,
+    /// A table's primary key; a view's is inferred from the table columns it shows.
     pub primary_key: Vec<String>,
-    pub foreign_keys: Vec<ForeignKey>,
 }
 
 impl Relation {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn is_view(&self) -> bool {
+        matches!(self.kind, 'v' | 'm')
     }
 }
 
@@ -71,6 +94,9 @@ pub struct SchemaCache {
     /// The schemas this cache was loaded for (the exposed ones, in order).
     pub schemas: Vec<String>,
     pub relations: HashMap<(String, String), Relation>,
+    /// Every relationship, by the table it starts from and the schema of the table it reaches
+    /// (PostgREST's key: an embed only reaches tables of the request's schema).
+    pub relationships: HashMap<(QualifiedName, String), Vec<Relationship>>,
     pub functions: Vec<Function>,
     /// Bumped on every load; the statement cache is keyed to it.
     pub generation: u64,
@@ -83,6 +109,13 @@ impl SchemaCache {
             .ok_or_else(|| Error::table_not_found(schema, name, self.table_hint(schema, name)))
     }
 
+    /// The relationships from `origin` to tables of `schema`, in PostgREST's order.
+    pub fn relationships_from(&self, origin: &QualifiedName, schema: &str) -> &[Relationship] {
+        self.relationships
+            .get(&(origin.clone(), schema.to_string()))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
     /// PostgREST's "Perhaps you meant the table ..." : the closest name in the same schema,
     /// if it is similar enough.
     fn table_hint(&self, schema: &str, name: &str) -> Option<String> {
@@ -91,45 +124,8 @@ impl SchemaCache {
             .keys()
             .filter(|(s, _)| s == schema)
             .map(|(_, n)| n.as_str());
-        closest(name, candidates, 0.75)
-            .map(|t| format!("Perhaps you meant the table '{schema}.{t}'"))
+        fuzzy::best(name, candidates).map(|t| format!("Perhaps you meant the table '{schema}.{t}'"))
     }
-}
-
-/// Similarity in [0, 1] from the edit distance (case-insensitive), as fuzzy-set libraries
-/// score their candidates; the best one at or above `min` wins, ties to the first name in
-/// sorted order so hints are stable.
-pub fn closest<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a str>,
-    min: f64,
-) -> Option<&'a str> {
-    let mut sorted: Vec<&str> = candidates.collect();
-    sorted.sort();
-    let target: Vec<char> = name.to_lowercase().chars().collect();
-    let mut best: Option<(&str, f64)> = None;
-    for c in sorted {
-        let cand: Vec<char> = c.to_lowercase().chars().collect();
-        let longest = target.len().max(cand.len()).max(1) as f64;
-        let score = 1.0 - levenshtein(&target, &cand) as f64 / longest;
-        if score >= min && best.is_none_or(|(_, b)| score > b) {
-            best = Some((c, score));
-        }
-    }
-    best.map(|(c, _)| c)
-}
-
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,10 +181,11 @@ pub fn current(
 ) -> Result<Rc<SchemaCache>, Error> {
     let existing = CACHE.with(|c| c.borrow().clone());
     let config_changed = existing.as_ref().is_some_and(|c| c.schemas != schemas);
-    if !STALE.swap(false, Ordering::Relaxed) && !config_changed {
-        if let Some(c) = existing {
-            return Ok(c);
-        }
+    if !STALE.swap(false, Ordering::Relaxed)
+        && !config_changed
+        && let Some(c) = existing
+    {
+        return Ok(c);
     }
     let started = std::time::Instant::now();
     match reload(schemas) {
@@ -214,24 +211,5 @@ pub fn current(
             STALE.store(true, Ordering::Relaxed);
             existing.ok_or_else(Error::no_schema_cache)
         }
-    }
-}
-
-#[cfg(test)]
-mod unit {
-    use super::*;
-
-    #[test]
-    fn hints_pick_a_close_name_only() {
-        let names = ["transactions", "categories", "subscriptions"];
-        assert_eq!(
-            closest("transaction", names.iter().copied(), 0.75),
-            Some("transactions")
-        );
-        assert_eq!(
-            closest("Categorie", names.iter().copied(), 0.75),
-            Some("categories")
-        );
-        assert_eq!(closest("users", names.iter().copied(), 0.75), None);
     }
 }

@@ -1,16 +1,22 @@
-//! Plan → SQL text + bind parameters. The only place SQL is written. Values are always bind
-//! parameters; identifiers always go through `quote_ident`.
+//! Plan → SQL text + bind parameters. The only place dynamic SQL is written, and it only
+//! formats what the plan decided (no schema lookups). Values are always bind parameters;
+//! identifiers always go through `quote_ident`.
 //!
 //! Parameters are sent as text and typed by Postgres from their context (`exec::statement`
 //! prepares with variable parameter types), exactly like PostgREST's unknown-typed parameters:
 //! `id=eq.5` compares an integer column with an integer, `tags=cs.{a}` a text[] with a text[].
 
-pub mod catalog;
+mod mutate;
 mod read;
-mod write;
 
+pub use mutate::mutate;
 pub use read::{count_plan, read};
-pub use write::{Conflict, Kind, WritePlan, write};
+
+/// Every main statement returns one row with the same named columns (PostgREST's result set):
+/// `total_result_set`, `page_total`, `body`, `response_headers`, `response_status`,
+/// `response_inserted`, `location`. These two read what SQL set during the request.
+const RESPONSE_SETTINGS: &str = "nullif(current_setting('response.headers', true), '') AS response_headers, \
+     nullif(current_setting('response.status', true), '') AS response_status";
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Statement {
@@ -37,6 +43,15 @@ fn literal(name: &str) -> String {
     format!("'{}'", name.replace('\'', "''"))
 }
 
+/// ` WHERE a AND b`, or nothing.
+fn where_(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    }
+}
+
 fn qualified(schema: &str, name: &str) -> String {
     format!("{}.{}", quote_ident(schema), quote_ident(name))
 }
@@ -46,7 +61,7 @@ pub const SESSION_IS_SUPERUSER: &str =
 
 /// Per-request context, as PostgREST sets it: every value transaction-local, in one statement.
 pub struct RequestContext<'a> {
-    pub search_path: String,
+    pub search_path: &'a str,
     pub role: &'a str,
     pub claims_json: &'a str,
     pub method: &'a str,
@@ -58,7 +73,7 @@ pub struct RequestContext<'a> {
 pub fn request_context(ctx: &RequestContext) -> Statement {
     let mut s = Statement::default();
     let settings = [
-        ("search_path", ctx.search_path.as_str()),
+        ("search_path", ctx.search_path),
         ("role", ctx.role),
         ("request.jwt.claims", ctx.claims_json),
         ("request.method", ctx.method),
@@ -120,8 +135,9 @@ mod unit {
 
     #[test]
     fn context_values_are_parameters() {
+        let path = search_path("public", &["public".into()]);
         let s = request_context(&RequestContext {
-            search_path: search_path("public", &["public".into()]),
+            search_path: &path,
             role: "anon'; --",
             claims_json: "{}",
             method: "GET",

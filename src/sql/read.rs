@@ -1,56 +1,22 @@
-//! PostgREST's read statement (`Statements.prepareRead`): the query in a CTE `pgrst_source`,
-//! an optional count CTE, and one result row with the total, the page size and the body
-//! already serialised by Postgres.
+//! A read tree as SQL, shaped as PostgREST's `QueryBuilder.readPlanToQuery`: one SELECT per
+//! node, each embedded resource a `LEFT|INNER JOIN LATERAL ( … ) AS "<agg alias>"` whose
+//! result the parent selects as `row_to_json(…)::jsonb` (to-one), a `json_agg` array (to-many)
+//! or lifted columns (spread). The statement wraps the root in PostgREST's result row.
 
 use super::{Statement, qualified, quote_ident};
-use crate::api::query::{Arrow, JsonKey, Quantifier};
-use crate::api::{Count, Field, Filter, IsValue, LogicTree, MediaType, Operation, SelectItem};
-use crate::plan::ReadPlan;
-use crate::schema::Relation;
+use crate::plan::{
+    Aggregate, Arrow, Condition, Count, Direction, FtsOperator, IsValue, JoinCondition, JoinType,
+    JsonKey, MediaType, Nulls, Operation, Operator, OrderTerm, QualifiedName, Quantifier, ReadNode,
+    ReadPlan, RelSelect, SelectField, Source, Spread, SpreadField, TypedField,
+};
 
-/// Columns of the result row: total (NULL unless counted), page size, body.
+/// `WITH pgrst_source AS (<read>) [, pgrst_source_count AS (<count>)] SELECT <result row>`.
 pub fn read(plan: &ReadPlan) -> Statement {
     let mut s = Statement::default();
-    let table = qualified(&plan.relation.schema, &plan.relation.name);
-    let select = plan
-        .select
-        .iter()
-        .map(|item| select_item(&mut s, plan.relation, &table, item))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let where_ = where_clause(&mut s, plan, &table);
-    let mut source = format!("SELECT {select} FROM {table}{where_}");
-    if !plan.order.is_empty() {
-        let terms: Vec<String> = plan
-            .order
-            .iter()
-            .map(|t| {
-                let mut term = field_expr(&mut s, plan.relation, &table, &t.field);
-                match t.descending {
-                    Some(true) => term.push_str(" DESC"),
-                    Some(false) => term.push_str(" ASC"),
-                    None => {}
-                }
-                match t.nulls_first {
-                    Some(true) => term.push_str(" NULLS FIRST"),
-                    Some(false) => term.push_str(" NULLS LAST"),
-                    None => {}
-                }
-                term
-            })
-            .collect();
-        source.push_str(&format!(" ORDER BY {}", terms.join(", ")));
-    }
-    if let Some(limit) = plan.range.limit() {
-        source.push_str(&format!(" LIMIT {}::bigint", s.bind(limit.to_string())));
-    }
-    if plan.range.first > 0 {
-        let offset = s.bind(plan.range.first.to_string());
-        source.push_str(&format!(" OFFSET {offset}::bigint"));
-    }
+    let source = node_query(&mut s, &plan.tree);
     let (count_cte, total) = match plan.count {
         Some(Count::Exact) | Some(Count::Estimated) => {
-            let mut count = format!("SELECT 1 FROM {table}{where_}");
+            let mut count = count_query(&mut s, &plan.tree);
             if let (Some(Count::Estimated), Some(max)) = (plan.count, plan.max_rows) {
                 count.push_str(&format!(" LIMIT {}::bigint", s.bind((max + 1).to_string())));
             }
@@ -64,47 +30,30 @@ pub fn read(plan: &ReadPlan) -> Statement {
     let body = if plan.head {
         "''::text".to_string()
     } else {
-        body(plan.media)
+        body(plan.media, "pgrst_source")
     };
     s.text = format!(
         "WITH pgrst_source AS ({source}){count_cte} \
          SELECT {total} AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, \
-         {body} AS body, \
-         nullif(current_setting('response.headers', true), '') AS response_headers, \
-         nullif(current_setting('response.status', true), '') AS response_status \
-         FROM (SELECT * FROM pgrst_source) _postgrest_t"
+         {body} AS body, {}, null::bigint AS response_inserted, null::text AS location \
+         FROM (SELECT * FROM pgrst_source) _postgrest_t",
+        super::RESPONSE_SETTINGS
     );
     s
 }
 
 /// `count=planned` (and `estimated` past db-max-rows): the planner's row estimate for the
-/// filtered relation, read from `EXPLAIN (FORMAT JSON)`.
+/// count query, read from `EXPLAIN (FORMAT JSON)`.
 pub fn count_plan(plan: &ReadPlan) -> Statement {
     let mut s = Statement::default();
-    let table = qualified(&plan.relation.schema, &plan.relation.name);
-    let where_ = where_clause(&mut s, plan, &table);
-    s.text = format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM {table}{where_}");
+    let count = count_query(&mut s, &plan.tree);
+    s.text = format!("EXPLAIN (FORMAT JSON) {count}");
     s
 }
 
-/// The body handlers of PostgREST (`SqlFragment.handlerF`).
+/// The body handlers of PostgREST (`SqlFragment.handlerF`) over `_postgrest_t`;
 /// `header_source` is the row source whose first row names the CSV columns.
-pub(super) fn body_from(media: MediaType, header_source: &str) -> String {
-    match media {
-        // A header line from the first row's keys, then each row's record text without its
-        // parentheses: PostgreSQL's quoting, not RFC 4180, as PostgREST renders CSV.
-        MediaType::Csv => format!(
-            "(SELECT coalesce(string_agg(a.k, ','), '') FROM (\
-             SELECT pg_catalog.json_object_keys(r)::text AS k FROM (\
-             SELECT pg_catalog.row_to_json(hh) AS r FROM {header_source} AS hh LIMIT 1) s) a)\
-             || '\n' || \
-             coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), '\n'), '')"
-        ),
-        other => body(other),
-    }
-}
-
-pub(super) fn body(media: MediaType) -> String {
+pub(super) fn body(media: MediaType, header_source: &str) -> String {
     match media {
         MediaType::Json => "coalesce(json_agg(_postgrest_t), '[]')::text".into(),
         MediaType::JsonStripped => {
@@ -116,50 +65,380 @@ pub(super) fn body(media: MediaType) -> String {
         MediaType::Singular { stripped: true } => {
             "coalesce(json_strip_nulls(json_agg(_postgrest_t)->0)::text, 'null')".into()
         }
-        MediaType::Csv => body_from(media, "pgrst_source"),
+        // A header line from the first row's keys, then each row's record text without its
+        // parentheses: PostgreSQL's quoting, not RFC 4180, as PostgREST renders CSV.
+        MediaType::Csv => format!(
+            "(SELECT coalesce(string_agg(a.k, ','), '') FROM (\
+             SELECT pg_catalog.json_object_keys(r)::text AS k FROM (\
+             SELECT pg_catalog.row_to_json(hh) AS r FROM {header_source} AS hh LIMIT 1) s) a)\
+             || '\n' || \
+             coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), '\n'), '')"
+        ),
     }
 }
 
-pub(super) fn select_item(
+/// One node: `SELECT … FROM … <lateral joins> WHERE … GROUP BY … ORDER BY … LIMIT … OFFSET …`.
+pub(super) fn node_query(s: &mut Statement, node: &ReadNode) -> String {
+    let q = name(&node.qualifier());
+    let mut items: Vec<String> = if node.select.is_empty() && node.children.is_empty() {
+        // An embed that selects nothing still reads its rows (it may filter its parent);
+        // the requested table with `select=` yields empty objects.
+        if node.embedding.is_some() {
+            vec![format!("{q}.*")]
+        } else {
+            Vec::new()
+        }
+    } else {
+        node.select.iter().map(|f| select_field(s, &q, f)).collect()
+    };
+    if let Some(Spread::ToMany { extra, .. }) =
+        node.embedding.as_ref().and_then(|e| e.spread.as_ref())
+    {
+        for (qualifier, f) in extra {
+            let q = qualifier
+                .as_ref()
+                .map_or_else(|| q.clone(), |a| quote_ident(a));
+            items.push(select_field(s, &q, f));
+        }
+    }
+    for r in &node.rel_selects {
+        items.extend(rel_select(r));
+    }
+    let mut sql = format!("SELECT {} FROM {}", items.join(", "), from(node));
+    for r in &node.rel_selects {
+        if let Some(child) = node.children.iter().find(|c| {
+            c.embedding
+                .as_ref()
+                .is_some_and(|e| e.agg_alias == r.agg_alias())
+        }) {
+            sql.push_str(&join(s, r, child));
+        }
+    }
+    let conditions = node
+        .conditions
+        .iter()
+        .map(|c| condition(s, &q, c))
+        .collect();
+    sql.push_str(&where_clause(conditions, node));
+    sql.push_str(&group_by(&q, node));
+    if !node.order.is_empty() {
+        let terms: Vec<String> = node.order.iter().map(|t| order_term(s, &q, t)).collect();
+        sql.push_str(&format!(" ORDER BY {}", terms.join(", ")));
+    }
+    if let Some(limit) = node.range.limit() {
+        sql.push_str(&format!(" LIMIT {}::bigint", s.bind(limit.to_string())));
+    }
+    if node.range.first > 0 {
+        let offset = s.bind(node.range.first.to_string());
+        sql.push_str(&format!(" OFFSET {offset}::bigint"));
+    }
+    sql
+}
+
+/// PostgREST's count query (`readPlanToCountQuery`): the node's rows by its filters only, an
+/// `!inner` embed as `EXISTS`, a null-embed filter as `[NOT] EXISTS`.
+fn count_query(s: &mut Statement, node: &ReadNode) -> String {
+    let q = name(&node.qualifier());
+    let mut conditions: Vec<String> = node
+        .conditions
+        .iter()
+        .map(|c| count_condition(s, &q, c, node))
+        .collect();
+    for child in &node.children {
+        if child.embedding.as_ref().and_then(|e| e.join) == Some(JoinType::Inner) {
+            conditions.push(format!("EXISTS ({} )", count_query(s, child)));
+        }
+    }
+    format!(
+        "SELECT 1 FROM {}{}",
+        from(node),
+        where_clause(conditions, node)
+    )
+}
+
+/// ` WHERE <conditions> AND <join conditions>`, or nothing.
+fn where_clause(mut conditions: Vec<String>, node: &ReadNode) -> String {
+    conditions.extend(
+        node.embedding
+            .iter()
+            .flat_map(|e| &e.conditions)
+            .map(join_condition),
+    );
+    super::where_(&conditions)
+}
+
+fn count_condition(s: &mut Statement, q: &str, c: &Condition, node: &ReadNode) -> String {
+    match c {
+        Condition::NullEmbed {
+            not_null,
+            agg_alias,
+        } => node
+            .children
+            .iter()
+            .find(|ch| {
+                ch.embedding
+                    .as_ref()
+                    .is_some_and(|e| e.agg_alias == *agg_alias)
+            })
+            .map(|child| {
+                let not = if *not_null { "" } else { "NOT " };
+                format!("{not}EXISTS ({})", count_query(s, child))
+            })
+            .unwrap_or_default(),
+        Condition::Tree {
+            negated,
+            or,
+            children,
+        } => {
+            let inner: Vec<String> = children
+                .iter()
+                .map(|c| count_condition(s, q, c, node))
+                .collect();
+            tree(*negated, *or, inner)
+        }
+        filter => condition(s, q, filter),
+    }
+}
+
+fn tree(negated: bool, or: bool, inner: Vec<String>) -> String {
+    let joiner = if or { " OR " } else { " AND " };
+    let expr = format!("({})", inner.join(joiner));
+    if negated { format!("NOT {expr}") } else { expr }
+}
+
+/// ` FROM <relation or computed call> [AS alias] [, junction]`.
+fn from(node: &ReadNode) -> String {
+    let mut f = match &node.source {
+        Source::Relation(r) => name(r),
+        Source::WriteResult => quote_ident("pgrst_source"),
+        // The argument is cast to the table type: a write's `pgrst_source` or an overloaded
+        // function would otherwise not resolve.
+        Source::Computed {
+            function,
+            argument,
+            argument_type,
+        } => format!(
+            "{}({}::{})",
+            name(function),
+            quote_ident(&argument.name),
+            name(argument_type)
+        ),
+    };
+    if let Some(alias) = &node.alias {
+        f.push_str(&format!(" AS {}", quote_ident(alias)));
+    }
+    if let Some(j) = node.embedding.as_ref().and_then(|e| e.junction.as_ref()) {
+        f.push_str(&format!(", {}", name(j)));
+    }
+    f
+}
+
+/// `"schema"."name"`, or `"name"` for an alias.
+fn name(q: &QualifiedName) -> String {
+    if q.schema.is_empty() {
+        quote_ident(&q.name)
+    } else {
+        qualified(&q.schema, &q.name)
+    }
+}
+
+fn join_condition(c: &JoinCondition) -> String {
+    format!(
+        "{}.{} = {}.{}",
+        name(&c.left.0),
+        quote_ident(&c.left.1),
+        name(&c.right.0),
+        quote_ident(&c.right.1)
+    )
+}
+
+/// What a parent selects of one child.
+fn rel_select(r: &RelSelect) -> Vec<String> {
+    match r {
+        RelSelect::Json { empty: true, .. } => Vec::new(),
+        RelSelect::Json {
+            name,
+            agg_alias,
+            to_one: true,
+            ..
+        } => vec![format!(
+            "row_to_json({}.*)::jsonb AS {}",
+            quote_ident(agg_alias),
+            quote_ident(name)
+        )],
+        RelSelect::Json {
+            name, agg_alias, ..
+        } => {
+            let a = quote_ident(agg_alias);
+            vec![format!("COALESCE( {a}.{a}, '[]') AS {}", quote_ident(name))]
+        }
+        RelSelect::Spread { agg_alias, fields } => fields
+            .iter()
+            .map(|f| {
+                let column = spread_column(agg_alias, &f.name);
+                let expr = aggregate(f.aggregate, f.aggregate_cast.as_deref(), column);
+                with_alias(expr, f.alias.as_deref())
+            })
+            .collect(),
+    }
+}
+
+fn spread_column(agg_alias: &str, column: &str) -> String {
+    if column == "*" {
+        format!("{}.*", quote_ident(agg_alias))
+    } else {
+        format!("{}.{}", quote_ident(agg_alias), quote_ident(column))
+    }
+}
+
+/// ` LEFT|INNER JOIN LATERAL ( <child> ) AS "<agg alias>" ON <condition>`.
+fn join(s: &mut Statement, r: &RelSelect, child: &ReadNode) -> String {
+    let e = child.embedding.as_ref().expect("children are embeddings");
+    let a = quote_ident(&e.agg_alias);
+    let inner = e.join == Some(JoinType::Inner);
+    let kind = if inner { "INNER" } else { "LEFT" };
+    let on_rows = if inner {
+        format!("{a} IS NOT NULL")
+    } else {
+        "TRUE".to_string()
+    };
+    let sub = node_query(s, child);
+    let (sub, on) = match (r, &e.spread) {
+        (RelSelect::Json { to_one: true, .. }, _)
+        | (RelSelect::Spread { .. }, Some(Spread::ToOne)) => (sub, "TRUE".to_string()),
+        (RelSelect::Spread { fields, .. }, Some(Spread::ToMany { order, .. })) => {
+            let mut selects = vec![format!("json_agg({a})::jsonb AS {a}")];
+            selects.extend(
+                fields
+                    .iter()
+                    .map(|f| spread_array(s, &e.agg_alias, order, f)),
+            );
+            (
+                format!("SELECT {} FROM ({sub} ) AS {a}", selects.join(", ")),
+                on_rows,
+            )
+        }
+        _ => (
+            format!("SELECT json_agg({a})::jsonb AS {a} FROM ({sub} ) AS {a}"),
+            on_rows,
+        ),
+    };
+    format!(" {kind} JOIN LATERAL ( {sub} ) AS {a} ON {on}")
+}
+
+/// A to-many spread column: `COALESCE(json_agg("a"."col" ORDER BY …),'[]')::jsonb AS "col"`.
+fn spread_array(
     s: &mut Statement,
-    rel: &Relation,
-    table: &str,
-    item: &SelectItem,
+    agg_alias: &str,
+    order: &[OrderTerm],
+    f: &SpreadField,
 ) -> String {
-    match item {
-        SelectItem::Star => format!("{table}.*"),
-        SelectItem::Field { field, alias, cast } => {
-            let mut expr = field_expr(s, rel, table, field);
-            if let Some(cast) = cast {
-                // Type names are restricted by the grammar to letters, digits, `_`, `$` and
-                // spaces, and cannot be quoted (`int` is not a type name, `integer` is).
-                expr = format!("CAST({expr} AS {cast})");
-            }
-            let named = alias.is_some() || cast.is_some() || !field.path.is_empty();
-            if named {
-                let name = alias.clone().unwrap_or_else(|| field.output_name());
-                format!("{expr} AS {}", quote_ident(&name))
-            } else {
-                expr
+    let q = quote_ident(agg_alias);
+    let order = if order.is_empty() {
+        String::new()
+    } else {
+        let terms: Vec<String> = order.iter().map(|t| order_term(s, &q, t)).collect();
+        format!(" ORDER BY {}", terms.join(", "))
+    };
+    format!(
+        "COALESCE(json_agg({}{order}),'[]')::jsonb AS {}",
+        spread_column(agg_alias, &f.name),
+        quote_ident(f.alias.as_deref().unwrap_or(&f.name))
+    )
+}
+
+/// ` GROUP BY` the non-aggregated fields, embeds and spread columns, when anything in the
+/// node aggregates (PostgREST's `groupF`).
+fn group_by(q: &str, node: &ReadNode) -> String {
+    let spread_aggregates = node.rel_selects.iter().any(|r| match r {
+        RelSelect::Spread { fields, .. } => fields.iter().any(|f| f.aggregate.is_some()),
+        RelSelect::Json { .. } => false,
+    });
+    if !node.has_aggregates() && !spread_aggregates {
+        return String::new();
+    }
+    let mut terms: Vec<String> = node
+        .select
+        .iter()
+        .filter(|f| f.aggregate.is_none())
+        .map(|f| match &f.alias {
+            Some(alias) => quote_ident(alias),
+            None => field(&mut Statement::default(), q, &f.field),
+        })
+        .collect();
+    for r in &node.rel_selects {
+        match r {
+            RelSelect::Json { name, .. } => terms.push(quote_ident(name)),
+            RelSelect::Spread { agg_alias, fields } => {
+                let columns: Vec<String> = fields
+                    .iter()
+                    .filter(|f| f.aggregate.is_none())
+                    .map(|f| spread_column(agg_alias, f.alias.as_deref().unwrap_or(&f.name)))
+                    .collect();
+                if !columns.is_empty() {
+                    terms.push(columns.join(", "));
+                }
             }
         }
     }
+    if terms.is_empty() {
+        String::new()
+    } else {
+        format!(" GROUP BY {}", terms.join(", "))
+    }
 }
 
-/// A column, or a JSON path into it. Arrows apply to json/jsonb directly; any other type is
-/// turned into jsonb first, as PostgREST does for composites and arrays.
-fn field_expr(s: &mut Statement, rel: &Relation, table: &str, field: &Field) -> String {
-    let mut expr = format!("{table}.{}", quote_ident(&field.name));
-    if field.path.is_empty() {
-        return expr;
+fn select_field(s: &mut Statement, q: &str, f: &SelectField) -> String {
+    let mut expr = field(s, q, &f.field);
+    if let Some(cast) = &f.cast {
+        // Type names are restricted by the grammar to letters, digits, `_`, `$` and spaces,
+        // and cannot be quoted (`int` is not a type name, `integer` is).
+        expr = format!("CAST({expr} AS {cast})");
     }
-    let is_json = rel
-        .column(&field.name)
-        .is_some_and(|c| c.type_name == "json" || c.type_name == "jsonb");
-    if !is_json {
-        expr = format!("to_jsonb({expr})");
+    with_alias(
+        aggregate(f.aggregate, f.aggregate_cast.as_deref(), expr),
+        f.alias.as_deref(),
+    )
+}
+
+fn aggregate(agg: Option<Aggregate>, cast: Option<&str>, expr: String) -> String {
+    let Some(agg) = agg else { return expr };
+    let name = crate::plan::aggregate_name(agg).to_ascii_uppercase();
+    let expr = format!("{name}({expr})");
+    match cast {
+        Some(cast) => format!("CAST({expr} AS {cast})"),
+        None => expr,
     }
-    for (arrow, key) in &field.path {
+}
+
+fn with_alias(expr: String, alias: Option<&str>) -> String {
+    match alias {
+        Some(a) => format!("{expr} AS {}", quote_ident(a)),
+        None => expr,
+    }
+}
+
+/// A column of `q`, `*`, the row itself, or a JSON path into a column. Arrows apply to json
+/// and jsonb directly; anything else goes through `to_jsonb`, as PostgREST does for composites
+/// and arrays.
+fn field(s: &mut Statement, q: &str, f: &TypedField) -> String {
+    if f.full_row {
+        return q.to_string();
+    }
+    let column = if f.name == "*" {
+        format!("{q}.*")
+    } else {
+        format!("{q}.{}", quote_ident(&f.name))
+    };
+    if f.path.is_empty() {
+        return column;
+    }
+    let mut expr = if f.to_json {
+        format!("to_jsonb({column})")
+    } else {
+        column
+    };
+    for (arrow, key) in &f.path {
         let op = match arrow {
             Arrow::Json => "->",
             Arrow::Text => "->>",
@@ -174,40 +453,59 @@ fn field_expr(s: &mut Statement, rel: &Relation, table: &str, field: &Field) -> 
     expr
 }
 
-fn where_clause(s: &mut Statement, plan: &ReadPlan, table: &str) -> String {
-    conditions(s, plan.relation, table, plan.filters, plan.logic)
-}
-
-/// ` WHERE <filters AND logic trees>`, or nothing.
-pub(super) fn conditions(
-    s: &mut Statement,
-    rel: &Relation,
-    table: &str,
-    filters: &[Filter],
-    trees: &[LogicTree],
-) -> String {
-    let mut conditions: Vec<String> = filters.iter().map(|f| filter(s, rel, table, f)).collect();
-    conditions.extend(trees.iter().map(|t| logic(s, rel, table, t)));
-    if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conditions.join(" AND "))
+fn order_term(s: &mut Statement, q: &str, t: &OrderTerm) -> String {
+    let (mut term, direction, nulls) = match t {
+        OrderTerm::Field {
+            field: f,
+            direction,
+            nulls,
+        } => (field(s, q, f), direction, nulls),
+        OrderTerm::Related {
+            agg_alias,
+            field: f,
+            direction,
+            nulls,
+        } => (field(s, &quote_ident(agg_alias), f), direction, nulls),
+    };
+    match direction {
+        Some(Direction::Desc) => term.push_str(" DESC"),
+        Some(Direction::Asc) => term.push_str(" ASC"),
+        None => {}
     }
+    match nulls {
+        Some(Nulls::First) => term.push_str(" NULLS FIRST"),
+        Some(Nulls::Last) => term.push_str(" NULLS LAST"),
+        None => {}
+    }
+    term
 }
 
-fn logic(s: &mut Statement, rel: &Relation, table: &str, tree: &LogicTree) -> String {
-    match tree {
-        LogicTree::Filter(f) => filter(s, rel, table, f),
-        LogicTree::Expr {
+/// A `WHERE` condition over the columns of `q`.
+pub(super) fn condition(s: &mut Statement, q: &str, c: &Condition) -> String {
+    match c {
+        Condition::NullEmbed {
+            not_null,
+            agg_alias,
+        } => {
+            let not = if *not_null { "" } else { "NOT " };
+            format!("{} IS {not}DISTINCT FROM NULL", quote_ident(agg_alias))
+        }
+        Condition::Tree {
             negated,
             or,
             children,
         } => {
-            let joiner = if *or { " OR " } else { " AND " };
-            let inner: Vec<String> = children.iter().map(|c| logic(s, rel, table, c)).collect();
-            let expr = format!("({})", inner.join(joiner));
+            let inner: Vec<String> = children.iter().map(|c| condition(s, q, c)).collect();
+            tree(*negated, *or, inner)
+        }
+        Condition::Filter {
+            field: f,
+            negated,
+            operation,
+        } => {
+            let expr = filter(s, q, f, operation);
             if *negated {
-                format!("NOT {expr}")
+                format!("NOT ({expr})")
             } else {
                 expr
             }
@@ -215,41 +513,21 @@ fn logic(s: &mut Statement, rel: &Relation, table: &str, tree: &LogicTree) -> St
     }
 }
 
-fn filter(s: &mut Statement, rel: &Relation, table: &str, f: &Filter) -> String {
-    let column = field_expr(s, rel, table, &f.field);
-    let expr = match &f.operation {
+fn filter(s: &mut Statement, q: &str, f: &TypedField, operation: &Operation) -> String {
+    let column = field(s, q, f);
+    match operation {
         Operation::Compare {
             op,
             quantifier,
             value,
         } => {
-            let sql_op = match op.as_str() {
-                "eq" => "=",
-                "gt" => ">",
-                "gte" => ">=",
-                "lt" => "<",
-                "lte" => "<=",
-                "neq" => "<>",
-                "like" => "LIKE",
-                "ilike" => "ILIKE",
-                "match" => "~",
-                "imatch" => "~*",
-                "isdistinct" => "IS DISTINCT FROM",
-                "cs" => "@>",
-                "cd" => "<@",
-                "ov" => "&&",
-                "sl" => "<<",
-                "sr" => ">>",
-                "nxr" => "&<",
-                "nxl" => "&>",
-                _ => "-|-", // adj: the grammar admits no other operator
-            };
-            let value = if op == "like" || op == "ilike" {
+            let value = if matches!(op, Operator::Like | Operator::ILike) {
                 value.replace('*', "%")
             } else {
                 value.clone()
             };
             let p = s.bind(value);
+            let sql_op = operator(*op);
             match quantifier {
                 None => format!("{column} {sql_op} {p}"),
                 Some(Quantifier::Any) => format!("{column} {sql_op} ANY ({p})"),
@@ -275,21 +553,18 @@ fn filter(s: &mut Statement, rel: &Relation, table: &str, f: &Filter) -> String 
             language,
             value,
         } => {
-            let function = match op.as_str() {
-                "fts" => "to_tsquery",
-                "plfts" => "plainto_tsquery",
-                "phfts" => "phraseto_tsquery",
-                _ => "websearch_to_tsquery",
+            let function = match op {
+                FtsOperator::Fts => "to_tsquery",
+                FtsOperator::Plain => "plainto_tsquery",
+                FtsOperator::Phrase => "phraseto_tsquery",
+                FtsOperator::Websearch => "websearch_to_tsquery",
             };
-            let is_tsvector = f.field.path.is_empty()
-                && rel
-                    .column(&f.field.name)
-                    .is_some_and(|c| c.type_name == "tsvector");
             let lang = language
                 .as_ref()
-                .map(|l| format!("{}::regconfig, ", s.bind(l.clone())));
-            let lang = lang.unwrap_or_default();
-            let document = if is_tsvector {
+                .map(|l| format!("{}::regconfig, ", s.bind(l.clone())))
+                .unwrap_or_default();
+            // A tsvector column is searched as is; anything else is made one first.
+            let document = if f.tsvector && f.path.is_empty() {
                 column
             } else {
                 format!("to_tsvector({lang}{column})")
@@ -297,11 +572,30 @@ fn filter(s: &mut Statement, rel: &Relation, table: &str, f: &Filter) -> String 
             let v = s.bind(value.clone());
             format!("{document} @@ {function}({lang}{v})")
         }
-    };
-    if f.negated {
-        format!("NOT ({expr})")
-    } else {
-        expr
+    }
+}
+
+fn operator(op: Operator) -> &'static str {
+    match op {
+        Operator::Eq => "=",
+        Operator::Gt => ">",
+        Operator::Gte => ">=",
+        Operator::Lt => "<",
+        Operator::Lte => "<=",
+        Operator::Neq => "<>",
+        Operator::Like => "LIKE",
+        Operator::ILike => "ILIKE",
+        Operator::Match => "~",
+        Operator::IMatch => "~*",
+        Operator::IsDistinct => "IS DISTINCT FROM",
+        Operator::Contains => "@>",
+        Operator::Contained => "<@",
+        Operator::Overlap => "&&",
+        Operator::StrictlyLeft => "<<",
+        Operator::StrictlyRight => ">>",
+        Operator::NotExtendsRight => "&<",
+        Operator::NotExtendsLeft => "&>",
+        Operator::Adjacent => "-|-",
     }
 }
 
@@ -318,99 +612,36 @@ fn array_literal(items: &[String]) -> String {
 #[cfg(test)]
 mod unit {
     use super::*;
-    use crate::api::query::{parse_field, parse_filter, parse_logic, parse_order, parse_select};
-    use crate::api::{OrderTerm, Range};
-    use crate::schema::Column;
-
-    fn rel() -> Relation {
-        let col = |name: &str, ty: &str| Column {
-            name: name.into(),
-            type_name: ty.into(),
-            type_oid: 0,
-            nullable: true,
-            default: None,
-        };
-        Relation {
-            schema: "public".into(),
-            name: "t".into(),
-            kind: 'r',
-            columns: vec![
-                col("id", "integer"),
-                col("data", "jsonb"),
-                col("doc", "tsvector"),
-                col("body", "text"),
-            ],
-            primary_key: vec!["id".into()],
-            foreign_keys: vec![],
-        }
-    }
-
-    fn plan<'a>(
-        rel: &'a Relation,
-        select: &'a [SelectItem],
-        filters: &'a [Filter],
-        logic: &'a [LogicTree],
-        order: &'a [OrderTerm],
-    ) -> ReadPlan<'a> {
-        ReadPlan {
-            relation: rel,
-            select,
-            filters,
-            logic,
-            order,
-            range: Range {
-                first: 10,
-                last: Some(14),
-            },
-            head: false,
-            media: MediaType::Json,
-            count: None,
-            max_rows: None,
-        }
-    }
-
-    fn filter(key: &str, value: &str) -> Filter {
-        parse_filter(parse_field(key).unwrap(), value).unwrap()
-    }
+    use crate::plan::fixture::read_plan;
 
     #[test]
     fn values_never_reach_the_text() {
-        let r = rel();
-        let select = parse_select("id,x:data->a->>\"b\",body::text").unwrap();
-        let filters = vec![
-            filter("id", "eq.1'; DROP TABLE t;--"),
-            filter("body", "like.*$1*"),
-            filter("id", "in.(1,\"2,3\",\"a\\\"b\")"),
-            filter("doc", "fts(english).kitten"),
-            filter("body", "not.wfts.dog"),
-            filter("data->>k", "is.null"),
-        ];
-        let logic = vec![parse_logic(true, true, "(id.gt.5,and(id.lt.9,body.neq.x))").unwrap()];
-        let order = parse_order("data->k.desc.nullslast,id").unwrap();
-        let s = read(&plan(&r, &select, &filters, &logic, &order));
-        for v in ["DROP", "$1*", "kitten", "dog", "english", "\"2,3\""] {
+        let p = read_plan(
+            "transactions",
+            "select=id,x:metadata->a->>%22b%22,amount::text&id=eq.1%27%3B%20DROP%20TABLE%20t%3B--\
+             &user_id=like.*$1*&id=in.(1,%222,3%22)&metadata->>k=is.null\
+             &or=(id.gt.5,and(id.lt.9,user_id.neq.x))&order=metadata->k.desc.nullslast,id\
+             &limit=5&offset=10",
+            None,
+        );
+        let s = read(&p);
+        for v in ["DROP", "$1*", "\"2,3\""] {
             assert!(!s.text.contains(v), "{v} in {}", s.text);
         }
         assert!(s.params.contains(&"1'; DROP TABLE t;--".to_string()));
         assert!(s.params.contains(&"%$1%".to_string()));
-        assert!(s.params.contains(&"{\"1\",\"2,3\",\"a\\\"b\"}".to_string()));
-        assert!(s.text.contains("\"public\".\"t\".\"doc\" @@ to_tsquery($"));
+        assert!(s.params.contains(&"{\"1\",\"2,3\"}".to_string()));
         assert!(
             s.text
-                .contains("NOT (to_tsvector(\"public\".\"t\".\"body\") @@ websearch_to_tsquery($")
-        );
-        assert!(s.text.contains("NOT (\"public\".\"t\".\"id\" > $"));
-        assert!(
-            s.text
-                .contains(" DESC NULLS LAST, \"public\".\"t\".\"id\" LIMIT $")
+                .contains("\"public\".\"transactions\".\"metadata\"->$1->>$2 AS \"x\"")
         );
         assert!(
             s.text
-                .contains("CAST(\"public\".\"t\".\"body\" AS text) AS \"body\"")
+                .contains("CAST(\"public\".\"transactions\".\"amount\" AS text)")
         );
         assert!(
             s.text
-                .contains("\"public\".\"t\".\"data\"->$1->>$2 AS \"x\"")
+                .contains(" DESC NULLS LAST, \"public\".\"transactions\".\"id\" LIMIT $")
         );
         assert_eq!(
             &s.params[s.params.len() - 2..],
@@ -420,29 +651,81 @@ mod unit {
 
     #[test]
     fn json_paths_wrap_non_json_columns() {
-        let r = rel();
-        let select = parse_select("id->0").unwrap();
-        let s = read(&plan(&r, &select, &[], &[], &[]));
+        let s = read(&read_plan("transactions", "select=id->0", None));
         assert!(
             s.text
-                .contains("to_jsonb(\"public\".\"t\".\"id\")->$1::integer AS \"id\"")
+                .contains("to_jsonb(\"public\".\"transactions\".\"id\")->$1::integer AS \"id\"")
         );
     }
 
     #[test]
-    fn counts_share_the_filters() {
-        let r = rel();
-        let filters = vec![filter("id", "gt.1")];
-        let mut p = plan(&r, &[], &filters, &[], &[]);
-        p.count = Some(Count::Exact);
-        let s = read(&p);
-        assert!(s.text.contains(
-            "pgrst_source_count AS (SELECT 1 FROM \"public\".\"t\" WHERE \"public\".\"t\".\"id\" > $1)"
+    fn embeds_are_lateral_joins_named_as_postgrest_names_them() {
+        let s = read(&read_plan(
+            "transactions",
+            "select=id,category:categories(name),tags(name)",
+            None,
         ));
-        let e = count_plan(&p);
-        assert_eq!(
-            e.text,
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM \"public\".\"t\" WHERE \"public\".\"t\".\"id\" > $1"
+        assert!(s.text.contains(
+            "SELECT \"public\".\"transactions\".\"id\", \
+             row_to_json(\"transactions_category_1\".*)::jsonb AS \"category\", \
+             COALESCE( \"transactions_tags_1\".\"transactions_tags_1\", '[]') AS \"tags\" \
+             FROM \"public\".\"transactions\" \
+             LEFT JOIN LATERAL ( SELECT \"categories_1\".\"name\" FROM \"public\".\"categories\" AS \"categories_1\" \
+             WHERE \"categories_1\".\"id\" = \"public\".\"transactions\".\"category_id\" ) AS \"transactions_category_1\" ON TRUE \
+             LEFT JOIN LATERAL ( SELECT json_agg(\"transactions_tags_1\")::jsonb AS \"transactions_tags_1\" FROM (\
+             SELECT \"public\".\"tags\".\"name\" FROM \"public\".\"tags\", \"public\".\"transaction_tags\" \
+             WHERE \"public\".\"transaction_tags\".\"tag_id\" = \"public\".\"tags\".\"id\" \
+             AND \"public\".\"transaction_tags\".\"transaction_id\" = \"public\".\"transactions\".\"id\" ) \
+             AS \"transactions_tags_1\" ) AS \"transactions_tags_1\" ON TRUE"
+        ), "{}", s.text);
+    }
+
+    #[test]
+    fn counts_check_inner_embeds_and_null_embed_filters_with_exists() {
+        let p = read_plan(
+            "categories",
+            "select=id,transactions!inner(id),users(name)&users=is.null&transactions.amount=gt.1",
+            Some(Count::Exact),
+        );
+        let s = read(&p);
+        assert!(
+            s.text.contains(
+                "pgrst_source_count AS (SELECT 1 FROM \"public\".\"categories\" WHERE \
+             NOT EXISTS (SELECT 1 FROM \"public\".\"users\" AS \"users_1\" \
+             WHERE \"users_1\".\"id\" = \"public\".\"categories\".\"user_id\") AND \
+             EXISTS (SELECT 1 FROM \"public\".\"transactions\" AS \"transactions_1\" \
+             WHERE \"transactions_1\".\"amount\" > $"
+            ),
+            "{}",
+            s.text
+        );
+        assert!(s.text.contains("INNER JOIN LATERAL"));
+        assert!(
+            s.text
+                .contains("ON \"categories_transactions_1\" IS NOT NULL")
+        );
+        assert!(
+            s.text
+                .contains("\"categories_users_1\" IS NOT DISTINCT FROM NULL")
+        );
+        assert!(count_plan(&p).text.starts_with(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM \"public\".\"categories\" WHERE NOT EXISTS"
+        ));
+    }
+
+    #[test]
+    fn aggregates_group_by_the_rest() {
+        let s = read(&read_plan(
+            "transactions",
+            "select=user_id,total:amount.sum()::text,categories(name)",
+            None,
+        ));
+        assert!(s.text.contains(
+            "SELECT \"public\".\"transactions\".\"user_id\", CAST(SUM(\"public\".\"transactions\".\"amount\") AS text) AS \"total\""
+        ), "{}", s.text);
+        assert!(
+            s.text
+                .contains(" GROUP BY \"public\".\"transactions\".\"user_id\", \"categories\"")
         );
     }
 }

@@ -1,21 +1,24 @@
-//! Background workers: registration at postmaster start, and each worker's main loop.
+//! Background workers, the top floor: registration at postmaster start, and each worker's main
+//! loop, which runs every request through the stages (`request`).
 //!
 //! A worker is two threads. The I/O thread (see `http`) speaks HTTP; the main thread is the only
 //! one that touches Postgres. Jobs go over a channel, and an eventfd wakes the main thread, which
 //! sleeps in `WaitLatchOrSocket` so SIGTERM, SIGHUP and postmaster death still wake it.
 
 mod listener;
-pub mod wake;
+mod request;
 
-use crate::api::{ApiRequest, Response};
+use crate::api::ApiRequest;
 use crate::config::{Config, LogLevel};
-use crate::{exec, http};
+use crate::exec;
+use crate::http::{self, Job};
+use crate::response::Response;
+use crate::threads::Wake;
 use pgrx::bgworkers::{BackgroundWorker, BackgroundWorkerBuilder, SignalWakeFlags};
 use pgrx::prelude::*;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use wake::Wake;
 
 /// How long a worker keeps serving in-flight requests after SIGTERM before it exits anyway.
 /// `pg_ctl stop -m fast` waits for workers, so this bounds shutdown time.
@@ -56,12 +59,6 @@ pub fn register() {
             .set_restart_time(Some(Duration::from_secs(2)))
             .load();
     }
-}
-
-/// One job for the main thread: a parsed request and where to send its response.
-pub struct Job {
-    pub request: ApiRequest,
-    pub reply: tokio::sync::oneshot::Sender<Response>,
 }
 
 #[pg_guard]
@@ -129,16 +126,16 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         crate::auth::tick(&cfg);
         wake.drain();
         while let Ok(job) = jobs_rx.try_recv() {
-            let response = exec::handle(&job.request, &cfg);
+            let response = request::handle(&job.request, &cfg);
             log_request(&cfg, &job.request, &response);
             // The client may have gone away; nothing to do then.
             let _ = job.reply.send(response);
         }
 
-        if let Some(since) = draining_since {
-            if io.finished() || since.elapsed() > DRAIN_LIMIT {
-                break;
-            }
+        if let Some(since) = draining_since
+            && (io.finished() || since.elapsed() > DRAIN_LIMIT)
+        {
+            break;
         }
     }
     io.join_if_finished();
@@ -157,22 +154,5 @@ fn log_request(cfg: &Config, req: &ApiRequest, resp: &Response) {
     };
     if shown {
         log!("budgetbee: \"{} {}\" {}", req.method, req.path, resp.status);
-    }
-}
-
-/// Starts a helper thread with every signal blocked, so Postgres's signals keep reaching the
-/// main thread (the design's rule for any thread in a backend).
-pub fn spawn_without_signals(
-    name: &str,
-    f: impl FnOnce() + Send + 'static,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    unsafe {
-        let mut all: libc::sigset_t = std::mem::zeroed();
-        let mut previous: libc::sigset_t = std::mem::zeroed();
-        libc::sigfillset(&mut all);
-        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut previous);
-        let spawned = std::thread::Builder::new().name(name.into()).spawn(f);
-        libc::pthread_sigmask(libc::SIG_SETMASK, &previous, std::ptr::null_mut());
-        spawned
     }
 }

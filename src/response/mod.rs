@@ -1,0 +1,252 @@
+//! Plan + result row → status, headers and body, as PostgREST's `Response.hs` decides them by
+//! the kind of plan: `Content-Range`, `Content-Location`, `Location`, `Preference-Applied`,
+//! 200/201/204/206/416, and whatever SQL set in `response.headers` / `response.status`.
+
+mod error;
+
+pub use error::error;
+
+use crate::api::prefer::{Honoured, Resolution};
+use crate::api::{Action, ApiRequest};
+use crate::error::Error;
+use crate::exec::ResultRow;
+use crate::plan::{MutatePlan, Plan, ReadPlan, Return};
+use serde_json::Value;
+
+/// What goes back to the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    /// Names as sent; SQL can add any (`response.headers`, `RAISE SQLSTATE 'PGRST'`).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// `content_profile`: the schema to name in `Content-Profile`, when PostgREST names it (more
+/// than one exposed schema, or the client chose one).
+pub fn respond(
+    plan: &Plan,
+    req: &ApiRequest,
+    result: ResultRow,
+    content_profile: Option<&str>,
+) -> Result<Response, Error> {
+    let headers = result.response_headers.clone();
+    let status = result.response_status.clone();
+    let mut response = match plan {
+        Plan::Read(p) => read(p, req, result),
+        Plan::Mutate(p) => mutate(p, req, result),
+    };
+    apply_response_gucs(&mut response, headers, status)?;
+    if let Some(schema) = content_profile {
+        response
+            .headers
+            .push(("Content-Profile".into(), schema.to_string()));
+    }
+    Ok(response)
+}
+
+fn read(plan: &ReadPlan, req: &ApiRequest, result: ResultRow) -> Response {
+    let first = plan.tree.range.first;
+    let last = first + result.page_total - 1;
+    let content_range = (
+        "Content-Range".to_string(),
+        content_range(first, last, result.total),
+    );
+    let applied = req
+        .prefer
+        .applied(Honoured::default())
+        .map(|a| ("Preference-Applied".to_string(), a));
+    let mut status = 200;
+    if let Some(total) = result.total {
+        if first > total {
+            // PostgREST builds this 416 as an ordinary response: the count headers stay and
+            // there is no Proxy-Status.
+            let mut r = error(&Error::range_out_of_bounds(first, total), false);
+            r.headers.retain(|(name, _)| name != "Proxy-Status");
+            r.headers.push(content_range);
+            r.headers.extend(applied);
+            return r;
+        }
+        if 1 + last - first < total {
+            status = 206;
+        }
+    }
+    let mut headers = vec![
+        ("Content-Type".into(), plan.media.content_type().to_string()),
+        content_range,
+        ("Content-Location".into(), req.canonical.clone()),
+    ];
+    headers.extend(applied);
+    Response {
+        status,
+        headers,
+        body: if plan.head {
+            Vec::new()
+        } else {
+            result.body.into_bytes()
+        },
+    }
+}
+
+/// POST 201 (200 when a merge only updated), PATCH/DELETE 204 (200 with a representation),
+/// PUT 204 (201 or 200 with one); `Content-Range` with the affected count when counted;
+/// `Location` for `return=headers-only` when exactly one row was inserted.
+fn mutate(plan: &MutatePlan, req: &ApiRequest, result: ResultRow) -> Response {
+    let representation = plan.returning == Return::Representation;
+    let affected = result.page_total;
+    let total = if plan.count {
+        affected.to_string()
+    } else {
+        "*".into()
+    };
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let status = match plan.action {
+        Action::Insert => {
+            if plan.returning == Return::HeadersOnly
+                && affected == 1
+                && let Some(location) = result
+                    .location
+                    .as_deref()
+                    .and_then(|pk| location(&plan.target.name, pk))
+            {
+                headers.push(("Location".into(), location));
+            }
+            headers.push(("Content-Range".into(), format!("*/{total}")));
+            let merge = req.prefer.resolution == Some(Resolution::MergeDuplicates);
+            if result.inserted <= 0 && plan.resolution_applies && merge {
+                200
+            } else {
+                201
+            }
+        }
+        Action::Update => {
+            let range = if affected > 0 {
+                format!("0-{}/{total}", affected - 1)
+            } else {
+                format!("*/{total}")
+            };
+            headers.push(("Content-Range".into(), range));
+            if representation { 200 } else { 204 }
+        }
+        Action::Delete => {
+            headers.push(("Content-Range".into(), format!("*/{total}")));
+            if representation { 200 } else { 204 }
+        }
+        Action::Put => {
+            if !representation {
+                204
+            } else if result.inserted > 0 {
+                201
+            } else {
+                200
+            }
+        }
+        Action::Read { .. } => unreachable!("a write plan is never a read"),
+    };
+    let applied = req.prefer.applied(Honoured {
+        resolution: plan.resolution_applies,
+        missing: matches!(plan.action, Action::Insert | Action::Update),
+        return_: true,
+        max_affected: matches!(plan.action, Action::Update | Action::Delete),
+        tx: plan.tx.applied,
+    });
+    if let Some(a) = applied {
+        headers.push(("Preference-Applied".into(), a));
+    }
+    let body = if representation {
+        headers.push(("Content-Type".into(), plan.media.content_type().to_string()));
+        result.body.into_bytes()
+    } else {
+        Vec::new()
+    };
+    Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// `Content-Range: <first>-<last>/<total or *>`, with `*` for the range when the page is empty
+/// or the total is zero (PostgREST's `contentRangeH`).
+pub fn content_range(first: i64, last: i64, total: Option<i64>) -> String {
+    let range = if total != Some(0) && first <= last {
+        format!("{first}-{last}")
+    } else {
+        "*".to_string()
+    };
+    let total = total.map_or("*".to_string(), |t| t.to_string());
+    format!("{range}/{total}")
+}
+
+/// `Location: /table?pk=eq.value` from the first inserted row's primary key (JSON object).
+fn location(table: &str, pk_json: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(pk_json).ok()?;
+    let pairs: Vec<String> = v
+        .as_object()?
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                Value::Null => return format!("{}=is.null", encode(k)),
+                other => other.to_string(),
+            };
+            format!("{}={}", encode(k), encode(&format!("eq.{v}")))
+        })
+        .collect();
+    Some(format!("/{table}?{}", pairs.join("&")))
+}
+
+/// http-types' renderSimpleQuery: everything but unreserved characters percent-encoded.
+fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, &UNRESERVED).to_string()
+}
+
+const UNRESERVED: percent_encoding::AsciiSet = percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// `response.headers` (a JSON array of single-key objects, overriding headers of the same
+/// name) and `response.status` set by SQL during the request (PGRST111 / PGRST112 if invalid).
+fn apply_response_gucs(
+    response: &mut Response,
+    headers: Option<String>,
+    status: Option<String>,
+) -> Result<(), Error> {
+    if let Some(h) = headers {
+        let pairs: Option<Vec<(String, String)>> = serde_json::from_str::<Value>(&h)
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|item| {
+                        let obj = item.as_object()?;
+                        if obj.len() != 1 {
+                            return None;
+                        }
+                        let (k, v) = obj.iter().next()?;
+                        Some((k.clone(), v.as_str()?.to_string()))
+                    })
+                    .collect()
+            });
+        let pairs = pairs.ok_or_else(Error::guc_headers)?;
+        for (name, _) in &pairs {
+            response
+                .headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        }
+        response.headers.extend(pairs);
+    }
+    if let Some(s) = status {
+        let code = s
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|c| (100..=599).contains(c))
+            .ok_or_else(Error::guc_status)?;
+        response.status = code;
+    }
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! What the threads of a worker share that is not Postgres: the eventfd through which another
+//! thread wakes the main thread, and spawning a helper thread that never receives Postgres's
+//! signals. A leaf module: `http`, `auth` and `worker` all use it.
+
+use std::io;
+use std::os::fd::RawFd;
+
+/// pgrx forbids `SetLatch` off the main thread, so other threads write to an eventfd that the
+/// main thread waits on with `WaitLatchOrSocket`.
+pub struct Wake {
+    fd: RawFd,
+}
+
+impl Wake {
+    pub fn new() -> io::Result<Wake> {
+        // SAFETY: eventfd takes no pointers; a negative result is checked below.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Wake { fd })
+    }
+
+    pub fn fd(&self) -> RawFd {
+        self.fd
+    }
+
+    /// Any thread; async-signal-safe. A full counter (never in practice) still leaves it readable.
+    pub fn notify(&self) {
+        let one: u64 = 1;
+        // SAFETY: writes 8 bytes from a live u64 to the fd this struct owns.
+        unsafe { libc::write(self.fd, (&one as *const u64).cast(), 8) };
+    }
+
+    /// Main thread: resets the counter so the next wait blocks until a new notify.
+    pub fn drain(&self) {
+        let mut n: u64 = 0;
+        // SAFETY: reads at most 8 bytes into a live u64 from the fd this struct owns.
+        unsafe { libc::read(self.fd, (&mut n as *mut u64).cast(), 8) };
+    }
+}
+
+impl Drop for Wake {
+    fn drop(&mut self) {
+        // SAFETY: the fd is owned by this struct and closed exactly once.
+        unsafe { libc::close(self.fd) };
+    }
+}
+
+/// Starts a helper thread with every signal blocked, so Postgres's signals keep reaching the
+/// main thread (the design's rule for any thread in a backend).
+pub fn spawn_without_signals(
+    name: &str,
+    f: impl FnOnce() + Send + 'static,
+) -> io::Result<std::thread::JoinHandle<()>> {
+    // SAFETY: plain sigset manipulation on stack values; the previous mask is restored before
+    // returning, whatever spawn did.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        let mut previous: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut previous);
+        let spawned = std::thread::Builder::new().name(name.into()).spawn(f);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &previous, std::ptr::null_mut());
+        spawned
+    }
+}

@@ -55,8 +55,11 @@ pub fn execute(text: &str, params: &[String], generation: u64, keep: bool) -> Re
         prepared(text, generation)?
     } else {
         let ctext = CString::new(text).map_err(|_| Error::internal("NUL in statement text"))?;
+        // SAFETY: main thread, inside the request's SPI connection (callers hold it).
         unsafe { prepare(&ctext, false)? }
     };
+    // SAFETY: `plan` is a live SPI plan (kept, or prepared just above) whose parameter count
+    // matches `inputs`; the CStrings outlive the input calls; SPI is connected.
     unsafe {
         let mut datums: Vec<pg_sys::Datum> = values
             .iter()
@@ -85,6 +88,7 @@ fn prepared(
         let mut c = c.borrow_mut();
         if c.generation != generation {
             for (_, p) in c.plans.drain() {
+                // SAFETY: a kept plan of this cache, freed once as it leaves it.
                 unsafe { pg_sys::SPI_freeplan(p.plan) };
             }
             c.order.clear();
@@ -96,6 +100,7 @@ fn prepared(
         return Ok(hit);
     }
     let ctext = CString::new(text).map_err(|_| Error::internal("NUL in statement text"))?;
+    // SAFETY: main thread, inside the request's SPI connection.
     let (plan, inputs) = unsafe { prepare(&ctext, true)? };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
@@ -103,6 +108,7 @@ fn prepared(
             && let Some(old) = c.order.pop_front()
             && let Some(p) = c.plans.remove(&old)
         {
+            // SAFETY: the evicted plan leaves the cache here and is never used again.
             unsafe { pg_sys::SPI_freeplan(p.plan) };
         }
         c.order.push_back(text.to_string());
@@ -138,13 +144,18 @@ unsafe extern "C-unwind" fn variable_params_hook(
     arg: *mut c_void,
 ) {
     let vp = arg as *mut VariableParams;
+    // SAFETY: `arg` is the VariableParams that `prepare` passed along with this hook, alive for
+    // the whole SPI_prepare_params call.
     unsafe { setup_parse_variable_parameters(pstate, &mut (*vp).types, &mut (*vp).count) };
 }
 
+/// # Safety
+/// Main thread, with SPI connected.
 unsafe fn prepare(
     text: &CStr,
     keep: bool,
 ) -> Result<(pg_sys::SPIPlanPtr, Vec<(pg_sys::Oid, pg_sys::Oid)>), Error> {
+    // SAFETY: the caller's contract; every pointer below is checked or comes from SPI.
     unsafe {
         // 1. Analyse with variable parameter types to learn what each $n must be.
         let mut vp = VariableParams {
@@ -204,7 +215,11 @@ unsafe fn prepare(
 }
 
 /// The rows SPI just returned, rendered with each column's output function.
+/// # Safety
+/// Right after an SPI execution, on the main thread.
 unsafe fn rows() -> Rows {
+    // SAFETY: SPI_tuptable and SPI_processed describe the rows just returned; each value and
+    // name is copied into Rust and its palloc'd copy freed once.
     unsafe {
         let table = pg_sys::SPI_tuptable;
         if table.is_null() {

@@ -57,16 +57,7 @@ pub fn plan(
     let relation = cache.relation(schema, &req.resource)?;
     match req.action {
         Action::Read { head } => {
-            let tree = read::tree(
-                req,
-                cache,
-                relation,
-                read::Root::Relation,
-                &read::Settings {
-                    max_rows: cfg.db_max_rows,
-                    aggregates_enabled: cfg.db_aggregates_enabled,
-                },
-            )?;
+            let tree = read::tree_for(req, cache, relation, read::Root::Relation, cfg)?;
             // PostgREST negotiates once the plan stands: an unknown table or a bad embed is
             // reported whatever the Accept header says.
             let media = negotiate(&req.accept)?;

@@ -83,16 +83,7 @@ pub fn plan(
     // Accept is negotiated for every write: the singular type demands exactly one affected
     // row even when no body is returned.
     let media = super::negotiate(&req.accept)?;
-    let read = read::tree(
-        req,
-        cache,
-        relation,
-        read::Root::WriteResult,
-        &read::Settings {
-            max_rows: None,
-            aggregates_enabled: cfg.db_aggregates_enabled,
-        },
-    )?;
+    let read = read::tree_for(req, cache, relation, read::Root::WriteResult, cfg)?;
     let payload = match &req.payload {
         Some(p) => Some(p.clone()?),
         None => None,

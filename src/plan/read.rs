@@ -8,6 +8,7 @@
 use super::relate;
 use super::tree::*;
 use crate::api::{self, ApiRequest, EmbedPath, LogicTree, Range, SelectItem};
+use crate::config::Config;
 use crate::error::Error;
 use crate::schema::{QualifiedName, Relation, SchemaCache};
 
@@ -25,6 +26,22 @@ pub struct Settings {
     pub aggregates_enabled: bool,
 }
 
+/// The read tree of a request on `relation`, with the configuration's limits.
+pub fn tree_for(
+    req: &ApiRequest,
+    cache: &SchemaCache,
+    relation: &Relation,
+    root: Root,
+    cfg: &Config,
+) -> Result<ReadNode, Error> {
+    let settings = Settings {
+        // db-max-rows caps reads, never what a write returns.
+        max_rows: cfg.db_max_rows.filter(|_| root == Root::Relation),
+        aggregates_enabled: cfg.db_aggregates_enabled,
+    };
+    tree(req, cache, relation, root, &settings)
+}
+
 /// The read tree of a request on `relation`.
 pub fn tree(
     req: &ApiRequest,
@@ -36,12 +53,14 @@ pub fn tree(
     let schema = relation.schema.as_str();
     let name = QualifiedName::new(schema, &relation.name);
     let mut tree = init(cache, &req.query.select, &name, root);
-    add_filters(&mut tree, cache, req, root)?;
+    add_conditions(&mut tree, &req.query.filters, root, |r, f| {
+        condition(cache, r, f)
+    })?;
     add_orders(&mut tree, cache, req)?;
     if root == Root::Relation {
         add_ranges(&mut tree, req)?;
     }
-    add_logic(&mut tree, cache, req, root)?;
+    add_conditions(&mut tree, &req.query.logic, root, |r, t| logic(cache, r, t))?;
     relate::add_relationships(&mut tree, cache, schema)?;
     expand_stars(&mut tree, cache, false);
     add_aliases(&mut tree);
@@ -210,21 +229,17 @@ fn applies(root: Root, path: &EmbedPath) -> bool {
     root == Root::Relation || !path.is_empty()
 }
 
-fn add_filters(
+/// Each condition goes to the node its path names, first among that node's conditions (as
+/// PostgREST prepends them). Filters and logic trees are attached alike.
+fn add_conditions<T>(
     tree: &mut ReadNode,
-    cache: &SchemaCache,
-    req: &ApiRequest,
+    items: &[(EmbedPath, T)],
     root: Root,
+    resolve: impl Fn(&QualifiedName, &T) -> Condition,
 ) -> Result<(), Error> {
-    for (path, f) in req
-        .query
-        .filters
-        .iter()
-        .rev()
-        .filter(|(p, _)| applies(root, p))
-    {
+    for (path, item) in items.iter().rev().filter(|(p, _)| applies(root, p)) {
         let node = node_at(tree, path)?;
-        let c = condition(cache, &node.relation, f);
+        let c = resolve(&node.relation, item);
         node.conditions.insert(0, c);
     }
     Ok(())
@@ -261,26 +276,6 @@ fn add_ranges(tree: &mut ReadNode, req: &ApiRequest) -> Result<(), Error> {
     tree.range = req.query.range;
     for (path, range) in req.query.embed_ranges.iter().rev() {
         node_at(tree, path)?.range = *range;
-    }
-    Ok(())
-}
-
-fn add_logic(
-    tree: &mut ReadNode,
-    cache: &SchemaCache,
-    req: &ApiRequest,
-    root: Root,
-) -> Result<(), Error> {
-    for (path, t) in req
-        .query
-        .logic
-        .iter()
-        .rev()
-        .filter(|(p, _)| applies(root, p))
-    {
-        let node = node_at(tree, path)?;
-        let c = logic(cache, &node.relation, t);
-        node.conditions.insert(0, c);
     }
     Ok(())
 }

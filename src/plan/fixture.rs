@@ -194,6 +194,7 @@ pub fn read_plan(resource: &str, query: &str, count: Option<super::Count>) -> su
     )
     .expect("a valid plan");
     super::ReadPlan {
+        schema: "public".into(),
         tree,
         media: super::MediaType::Json,
         count,

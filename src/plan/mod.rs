@@ -38,6 +38,8 @@ pub enum Plan {
 
 #[derive(Debug, Clone)]
 pub struct ReadPlan {
+    /// The exposed schema the request reads (its profile).
+    pub schema: String,
     pub tree: ReadNode,
     pub media: MediaType,
     pub count: Option<Count>,
@@ -47,14 +49,22 @@ pub struct ReadPlan {
     pub head: bool,
 }
 
-/// Plans a request on a relation of `schema` (already checked to be exposed).
-pub fn plan(
-    req: &ApiRequest,
-    cache: &SchemaCache,
-    schema: &str,
-    cfg: &Config,
-) -> Result<Plan, Error> {
-    let relation = cache.relation(schema, &req.resource)?;
+impl Plan {
+    /// The exposed schema the request works in.
+    pub fn schema(&self) -> &str {
+        match self {
+            Plan::Read(p) => &p.schema,
+            Plan::Mutate(p) => &p.schema,
+        }
+    }
+}
+
+/// Plans a request, in PostgREST's order of checks: preferences under `handling=strict`, the
+/// schema profile, the relation, then the read or write itself.
+pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan, Error> {
+    preferences(req)?;
+    let schema = profile(req, cfg)?;
+    let relation = cache.relation(&schema, &req.resource)?;
     match req.action {
         Action::Read { head } => {
             let tree = read::tree_for(req, cache, relation, read::Root::Relation, cfg)?;
@@ -62,6 +72,7 @@ pub fn plan(
             // reported whatever the Accept header says.
             let media = negotiate(&req.accept)?;
             Ok(Plan::Read(ReadPlan {
+                schema,
                 tree,
                 media,
                 count: req.prefer.count,
@@ -76,7 +87,7 @@ pub fn plan(
 }
 
 /// `handling=strict` refuses preferences it does not know (PGRST122).
-pub fn preferences(req: &ApiRequest) -> Result<(), Error> {
+fn preferences(req: &ApiRequest) -> Result<(), Error> {
     if req.prefer.strict() && !req.prefer.invalid.is_empty() {
         return Err(Error::invalid_preferences(&req.prefer.invalid));
     }
@@ -85,7 +96,7 @@ pub fn preferences(req: &ApiRequest) -> Result<(), Error> {
 
 /// The schema a request reads or writes: `Accept-Profile` / `Content-Profile` when given (it
 /// must be exposed), else the first exposed schema.
-pub fn profile(req: &ApiRequest, cfg: &Config) -> Result<String, Error> {
+fn profile(req: &ApiRequest, cfg: &Config) -> Result<String, Error> {
     match &req.profile {
         Some(p) if !cfg.db_schemas.iter().any(|s| s == p) => {
             Err(Error::unacceptable_schema(p, &cfg.db_schemas))

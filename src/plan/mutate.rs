@@ -47,6 +47,8 @@ pub struct TxOutcome {
 
 #[derive(Debug, Clone)]
 pub struct MutatePlan {
+    /// The exposed schema the request writes to (its profile).
+    pub schema: String,
     pub action: Action,
     pub mutation: Mutation,
     pub target: QualifiedName,
@@ -126,6 +128,7 @@ pub fn plan(
         )
         .collect();
     Ok(MutatePlan {
+        schema: relation.schema.clone(),
         action: req.action,
         mutation,
         is_table: matches!(relation.kind, 'r' | 'p'),

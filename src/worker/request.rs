@@ -1,7 +1,7 @@
-//! One request through every stage, on the main thread: authenticate, pick the schema, then in
-//! one transaction the schema cache, the plan, its statement and the response. Reads top-down
-//! like PostgREST's `App.postgrestResponse`. Never fails: every error becomes a PostgREST-shaped
-//! response.
+//! One request through every stage, on the main thread: authenticate, then in one transaction
+//! the schema cache, the plan, its statement in the request's context, and the response. Reads
+//! top-down like PostgREST's `App.postgrestResponse`. Never fails: every error becomes a
+//! PostgREST-shaped response.
 
 use crate::api::ApiRequest;
 use crate::config::{Config, LogLevel};
@@ -16,42 +16,38 @@ pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
         Ok(auth) => auth,
         Err(e) => return response::error(&e, false),
     };
-    let schema = match plan::preferences(req).and_then(|()| plan::profile(req, cfg)) {
-        Ok(schema) => schema,
-        Err(e) => return response::error(&e, auth.authenticated),
-    };
-    let search_path = sql::search_path(&schema, &cfg.db_extra_search_path);
-    let ctx = Context {
-        settings: sql::RequestContext {
-            search_path: &search_path,
-            role: &auth.role,
-            claims_json: &auth.claims_json,
-            method: &req.method,
-            path: &req.path,
-            headers_json: &req.headers_json,
-            cookies_json: &req.cookies_json,
-        },
-        pre_request: cfg.db_pre_request.as_deref(),
-    };
-    // PostgREST names the schema when there is a choice, or when the client chose.
-    let content_profile = (cfg.db_schemas.len() > 1 || req.profile.is_some()).then_some(&*schema);
     let outcome = transaction::run(|| {
         let cache = schema::current(
             &cfg.db_schemas,
             cfg.log_level >= LogLevel::Info,
             |schemas| {
                 transaction::subtransaction(|| {
-                    Spi::connect(|client| schema::load(client, schemas, &cfg.db_extra_search_path))
+                    Spi::connect(|client| schema::load(&client, schemas, &cfg.db_extra_search_path))
                 })
             },
         )?;
-        let plan = plan::plan(req, &cache, &schema, cfg)?;
+        let plan = plan::plan(req, &cache, cfg)?;
+        let search_path = sql::search_path(plan.schema(), &cfg.db_extra_search_path);
+        let ctx = Context {
+            settings: sql::RequestContext {
+                search_path: &search_path,
+                role: &auth.role,
+                claims_json: &auth.claims_json,
+                method: &req.method,
+                path: &req.path,
+                headers_json: &req.headers_json,
+                cookies_json: &req.cookies_json,
+            },
+            pre_request: cfg.db_pre_request.as_deref(),
+        };
         let statements = Statements {
             generation: cache.generation,
             keep: cfg.db_prepared_statements,
         };
         let result = exec::run(&plan, &ctx, statements)?;
-        response::respond(&plan, req, result, content_profile)
+        // PostgREST names the schema when there is a choice, or when the client chose.
+        let echo = cfg.db_schemas.len() > 1 || req.profile.is_some();
+        response::respond(&plan, req, result, echo.then(|| plan.schema()))
     });
     outcome.unwrap_or_else(|e: Error| response::error(&e, auth.authenticated))
 }

@@ -5,6 +5,9 @@
 //! making the environment value the GUC's boot value: anything in postgresql.conf or ALTER SYSTEM
 //! overrides it, and `SHOW` always tells the effective value.
 
+// FFI edge: GUC boot values and an enum GUC defined through Postgres's C API.
+#![allow(unsafe_code)]
+
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
 use pgrx::pg_sys;
 use std::ffi::{CStr, CString};
@@ -287,12 +290,14 @@ fn env_first(names: &[&str]) -> Option<String> {
 fn env_boot_string(setting: &'static GucSetting<Option<CString>>, env: &[&str]) {
     if let Some(v) = env_first(env).and_then(|v| CString::new(v).ok()) {
         // Postgres keeps the boot value pointer for the life of the process; leak it on purpose.
+        // SAFETY: in `_PG_init`, before the GUC is defined: nothing else reads the boot value yet.
         unsafe { *setting.as_ptr() = v.into_raw() };
     }
 }
 
 fn env_boot_bool(setting: &'static GucSetting<bool>, env: &[&str]) {
     if let Some(v) = env_first(env) {
+        // SAFETY (both arms): in `_PG_init`, before the GUC is defined.
         match v.trim().to_ascii_lowercase().as_str() {
             "true" | "on" | "yes" | "1" => unsafe { *setting.as_ptr() = true },
             "false" | "off" | "no" | "0" => unsafe { *setting.as_ptr() = false },
@@ -304,6 +309,7 @@ fn env_boot_bool(setting: &'static GucSetting<bool>, env: &[&str]) {
 fn env_boot_int(setting: &'static GucSetting<i32>, env: &[&str]) {
     if let Some(v) = env_first(env) {
         match v.trim().parse::<i32>() {
+            // SAFETY: in `_PG_init`, before the GUC is defined.
             Ok(n) => unsafe { *setting.as_ptr() = n },
             Err(_) => pgrx::warning!("budgetbee: ignoring {}={v:?}: not an integer", env[0]),
         }
@@ -335,6 +341,7 @@ pub fn define_gucs() {
     env_boot_string(&DB_URI, &["PGRST_DB_URI"]);
     if let Some(level) = env_first(&["PGRST_LOG_LEVEL"]) {
         match LogLevel::parse(&level) {
+            // SAFETY: in `_PG_init`, before the GUC is defined.
             Some(l) => unsafe { *LOG_LEVEL.as_ptr() = l as i32 },
             None => pgrx::warning!("budgetbee: ignoring PGRST_LOG_LEVEL={level:?}"),
         }
@@ -566,6 +573,8 @@ fn define_log_level(context: GucContext) {
         hidden: false,
     });
     let entries = Box::leak(entries.into_boxed_slice());
+    // SAFETY: every pointer handed over is 'static (C string literals, the leaked entries, the
+    // GUC's own storage), as Postgres keeps them for the life of the process.
     unsafe {
         pg_sys::DefineCustomEnumVariable(
             c"budgetbee.log_level".as_ptr(),

@@ -6,6 +6,8 @@
 //! the main thread; `error`, `config` and `threads` are leaves every stage may use.
 //! `_PG_init` only registers configuration and workers; see `../shared/design.md`.
 
+#![deny(unsafe_code)]
+
 use auth::JWKS_RELOADS;
 use pgrx::prelude::*;
 
@@ -25,13 +27,15 @@ mod worker;
 
 ::pgrx::pg_module_magic!();
 
-#[allow(non_snake_case)]
+#[allow(non_snake_case, unsafe_code)]
+// FFI edge: the library's entry point.
 // pg_shmem_init! tests features of pgrx's own (pg13, pg14, ...) that this crate does not have.
 #[allow(unexpected_cfgs)]
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     // Background workers and the shared listening socket only exist when the postmaster loads us.
     // Anywhere else (CREATE EXTENSION, LOAD) we refuse with the exact fix.
+    // SAFETY: reads a backend global while the library loads.
     if !unsafe { pg_sys::process_shared_preload_libraries_in_progress } {
         pgrx::pg_sys::panic::ErrorReport::new(
             PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,

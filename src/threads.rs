@@ -2,6 +2,9 @@
 //! thread wakes the main thread, and spawning a helper thread that never receives Postgres's
 //! signals. A leaf module: `http`, `auth` and `worker` all use it.
 
+// FFI edge: eventfd and signal masks through libc.
+#![allow(unsafe_code)]
+
 use std::io;
 use std::os::fd::RawFd;
 

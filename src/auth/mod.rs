@@ -21,6 +21,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Bumped by `budgetbee.reload_jwks()` in any backend; workers refetch when it moves.
+#[allow(unsafe_code)] // FFI edge: a shared-memory counter.
+// SAFETY: initialised once by pg_shmem_init! in `_PG_init`, before any worker starts.
 pub static JWKS_RELOADS: PgAtomic<AtomicU64> = unsafe { PgAtomic::new(c"budgetbee_jwks_reloads") };
 
 /// Who a request runs as.

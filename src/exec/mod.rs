@@ -77,9 +77,7 @@ pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Erro
     if let Plan::Read(_) = plan {
         // GET and HEAD run read-only, as PostgREST's BEGIN READ ONLY: a view or function that
         // writes fails with 25006 (405).
-        // SAFETY: a plain global of the backend, set on the main thread inside the request's
-        // transaction; the transaction's end resets it.
-        unsafe { pg_sys::XactReadOnly = true };
+        transaction::read_only();
     }
     Spi::connect(|_client| {
         context(ctx, st)?;

@@ -7,6 +7,9 @@
 //! types found. Values are converted with each type's input function, so `id=eq.abc` fails
 //! with Postgres's own 22P02 message. Plans are dropped whenever the schema cache reloads.
 
+// FFI edge: SPI prepared statements.
+#![allow(unsafe_code)]
+
 use crate::error::Error;
 use pgrx::pg_sys;
 use std::cell::RefCell;

@@ -1,6 +1,9 @@
 //! One request = one top-level transaction. Any ERROR raised inside (or a Rust panic) is caught
 //! here, the transaction is aborted, and the worker carries on serving.
 
+// FFI edge: transaction control through Postgres's C API.
+#![allow(unsafe_code)]
+
 use crate::error::{Error, unpack_sqlstate};
 use pgrx::pg_sys;
 use pgrx::pg_sys::panic::CaughtError;
@@ -10,6 +13,13 @@ use std::panic::AssertUnwindSafe;
 
 thread_local! {
     static ROLLBACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Makes the current transaction read-only (`SET TRANSACTION READ ONLY`).
+pub fn read_only() {
+    // SAFETY: a backend global, set on the main thread inside the transaction; the
+    // transaction's end resets it.
+    unsafe { pg_sys::XactReadOnly = true };
 }
 
 /// Asks `run` to roll back the current transaction although the request succeeded
@@ -33,6 +43,7 @@ fn take_raw_errcode() -> Option<i32> {
 unsafe extern "C-unwind" fn capture_errcode(_arg: *mut c_void) {
     // Error context callbacks run while Postgres reports a message, before it unwinds; the
     // last one reported before the ERROR escapes is the ERROR itself.
+    // SAFETY: called by Postgres while it reports a message, when geterrcode is valid.
     let code = unsafe { pg_sys::geterrcode() };
     RAW_ERRCODE.with(|c| c.set(Some(code)));
 }
@@ -42,6 +53,8 @@ struct ContextGuard(*mut pg_sys::ErrorContextCallback);
 
 impl Drop for ContextGuard {
     fn drop(&mut self) {
+        // SAFETY: the callback this guard points at is alive (it outlives the guard) and is the
+        // top of the stack, which `run` pushed.
         unsafe { pg_sys::error_context_stack = (*self.0).previous };
     }
 }
@@ -52,13 +65,17 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
     // One error-context callback for the whole transaction, COMMIT included, so every error
     // keeps its own SQLSTATE (see RAW_ERRCODE).
     let mut callback = pg_sys::ErrorContextCallback {
+        // SAFETY: reads a backend global on the main thread.
         previous: unsafe { pg_sys::error_context_stack },
         callback: Some(capture_errcode),
         arg: std::ptr::null_mut(),
     };
     RAW_ERRCODE.with(|c| c.set(None));
+    // SAFETY: `callback` lives on this frame until `_guard` pops it, on return or unwind.
     unsafe { pg_sys::error_context_stack = &mut callback };
     let _guard = ContextGuard(&mut callback);
+    // SAFETY: the worker's main thread, outside any transaction: start one, as PostgresMain
+    // does for each query.
     unsafe {
         pg_sys::SetCurrentStatementStartTimestamp();
         pg_sys::StartTransactionCommand();
@@ -69,10 +86,13 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
         let body = body;
         let result = (body.0)();
         if result.is_ok() {
+            // SAFETY: pops the snapshot pushed at the start of this transaction.
             unsafe { pg_sys::PopActiveSnapshot() };
             if ROLLBACK.with(|r| r.replace(false)) {
+                // SAFETY: ends the transaction this function started.
                 unsafe { pg_sys::AbortCurrentTransaction() };
             } else {
+                // SAFETY: ends the transaction this function started.
                 unsafe { pg_sys::CommitTransactionCommand() };
             }
         }
@@ -83,6 +103,7 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
     ROLLBACK.with(|r| r.set(false));
     if outcome.is_err() {
         // Same recovery as PostgresMain after an ERROR; also right when COMMIT itself failed.
+        // SAFETY: after a caught ERROR Postgres expects exactly this cleanup.
         unsafe { pg_sys::AbortCurrentTransaction() };
     }
     outcome
@@ -91,7 +112,10 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
 /// Runs `body` in a subtransaction of the current transaction: an error inside rolls back
 /// only what `body` did, and the caller's transaction goes on.
 pub fn subtransaction<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+    // SAFETY: reads backend globals on the main thread, inside a transaction.
     let (context, owner) = unsafe { (pg_sys::CurrentMemoryContext, pg_sys::CurrentResourceOwner) };
+    // SAFETY: a subtransaction of the running transaction, as PL/pgSQL's exception blocks
+    // open one; the memory context is restored to the caller's.
     unsafe {
         pg_sys::BeginInternalSubTransaction(std::ptr::null());
         pg_sys::MemoryContextSwitchTo(context);
@@ -103,6 +127,7 @@ pub fn subtransaction<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, E
     })
     .catch_others(|caught| Err(from_caught(caught)))
     .execute();
+    // SAFETY: ends the subtransaction opened above and restores what it changed.
     unsafe {
         if outcome.is_ok() {
             pg_sys::ReleaseCurrentSubTransaction();

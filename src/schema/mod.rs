@@ -139,16 +139,21 @@ thread_local! {
     static CACHE: RefCell<Option<Rc<SchemaCache>>> = const { RefCell::new(None) };
 }
 
+#[allow(unsafe_code)] // FFI edge: invalidation callbacks.
 unsafe extern "C-unwind" fn on_relcache(_arg: pg_sys::Datum, _relid: pg_sys::Oid) {
     STALE.store(true, Ordering::Relaxed);
 }
 
+#[allow(unsafe_code)] // FFI edge: invalidation callbacks.
 unsafe extern "C-unwind" fn on_syscache(_arg: pg_sys::Datum, _cache: i32, _hash: u32) {
     STALE.store(true, Ordering::Relaxed);
 }
 
 /// Subscribes this backend to catalog invalidations. Once per worker, before serving.
+#[allow(unsafe_code)] // FFI edge: registers the callbacks above.
 pub fn watch_catalog() {
+    // SAFETY: the worker's main thread, once; the callbacks are plain functions that only set
+    // an atomic flag.
     unsafe {
         pg_sys::CacheRegisterRelcacheCallback(Some(on_relcache), pg_sys::Datum::from(0));
         for cache in [

@@ -3,6 +3,9 @@
 //! broadcast, which each worker's invalidation callback receives. Being an invalidation, it is
 //! sent at commit, like the notification itself.
 
+// FFI edge: a ProcessUtility hook.
+#![allow(unsafe_code)]
+
 use pgrx::pg_sys;
 use std::ffi::CStr;
 
@@ -10,6 +13,7 @@ static mut PREVIOUS: pg_sys::ProcessUtility_hook_type = None;
 
 /// Installs the hook. Called from `_PG_init` in the postmaster; backends inherit it.
 pub fn install() {
+    // SAFETY: `_PG_init` runs once, single-threaded, in the postmaster; hooks are chained.
     unsafe {
         PREVIOUS = pg_sys::ProcessUtility_hook;
         pg_sys::ProcessUtility_hook = Some(process_utility);
@@ -18,6 +22,7 @@ pub fn install() {
 
 /// Schedules a schema reload in every backend (delivered at commit).
 pub fn broadcast_reload() {
+    // SAFETY: queues an invalidation message inside the caller's transaction.
     unsafe { pg_sys::CacheInvalidateRelcacheAll() };
 }
 
@@ -54,6 +59,7 @@ unsafe extern "C-unwind" fn process_utility(
     dest: *mut pg_sys::DestReceiver,
     qc: *mut pg_sys::QueryCompletion,
 ) {
+    // SAFETY: Postgres calls the hook with valid arguments, passed on unchanged.
     unsafe {
         let stmt = (*pstmt).utilityStmt;
         if !stmt.is_null() && (*stmt).type_ == pg_sys::NodeTag::T_NotifyStmt {

@@ -2,6 +2,9 @@
 //! a view's stored query (`resorigtbl`, `resorigcol`); inside the server we read that tree
 //! directly instead of pattern-matching its text. A view over a view is followed to the table.
 
+// FFI edge: reads views' stored query trees.
+#![allow(unsafe_code)]
+
 use super::QualifiedName;
 use super::relationships::{KeyDependency, KeyKind};
 use pgrx::PgList;

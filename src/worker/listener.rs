@@ -1,6 +1,9 @@
 //! The listening socket, bound once in the postmaster by `_PG_init` and inherited by every worker
 //! through fork. No fd passing, no SO_REUSEPORT: one accept queue that only idle workers read.
 
+// FFI edge: the listening socket's fd, inherited through fork.
+#![allow(unsafe_code)]
+
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::os::fd::{FromRawFd, IntoRawFd, RawFd};
 use std::sync::atomic::{AtomicI32, Ordering};

@@ -5,6 +5,9 @@
 //! one that touches Postgres. Jobs go over a channel, and an eventfd wakes the main thread, which
 //! sleeps in `WaitLatchOrSocket` so SIGTERM, SIGHUP and postmaster death still wake it.
 
+// FFI edge: the background worker's entry point and wait loop.
+#![allow(unsafe_code)]
+
 mod listener;
 mod request;
 
@@ -42,6 +45,7 @@ pub fn register() {
         "budgetbee: listening on http://{addr} with {} workers",
         cfg.db_pool
     );
+    // SAFETY: reads a GUC global in the postmaster during `_PG_init`.
     let max_workers = unsafe { pg_sys::max_worker_processes };
     if cfg.db_pool > max_workers {
         warning!(
@@ -64,6 +68,7 @@ pub fn register() {
 #[pg_guard]
 #[unsafe(no_mangle)]
 pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
+    // SAFETY: the datum is the Int32 this worker was registered with.
     let index = unsafe { i32::from_datum(arg, false) }.unwrap_or(0);
     let Some(socket) = listener::take_inherited() else {
         // Registered only after a successful bind, so this is a restart after the postmaster
@@ -101,6 +106,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
             | pg_sys::WL_EXIT_ON_PM_DEATH
             | pg_sys::WL_TIMEOUT;
         let timeout_ms = if draining_since.is_some() { 100 } else { 1000 };
+        // SAFETY: the worker's own latch and a live eventfd, on the main thread.
         unsafe {
             pg_sys::WaitLatchOrSocket(
                 pg_sys::MyLatch,
@@ -114,6 +120,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         pg_sys::check_for_interrupts!();
 
         if BackgroundWorker::sighup_received() {
+            // SAFETY: what a backend does on SIGHUP, outside any transaction.
             unsafe { pg_sys::ProcessConfigFile(pg_sys::GucContext::PGC_SIGHUP) };
             cfg = Config::load();
             crate::schema::mark_stale();
@@ -142,6 +149,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     log!("budgetbee worker {index}: shut down");
     // Exit code 1 so that a worker stopped on its own (pg_terminate_backend) is restarted; during
     // a server shutdown nothing is restarted anyway.
+    // SAFETY: the worker's normal exit; nothing of ours is left to drop.
     unsafe { pg_sys::proc_exit(1) };
 }
 

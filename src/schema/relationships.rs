@@ -98,7 +98,7 @@ pub struct ForeignKey {
     pub one_to_one: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyKind {
     /// A primary key of the table.
     Primary,
@@ -245,6 +245,19 @@ fn alternatives(columns: &[(String, Vec<String>)]) -> Vec<Vec<(String, String)>>
 /// A many-to-one (or one-to-one) between tables also holds from a view showing the referencing
 /// columns, to a view showing the referenced ones, and between two such views.
 fn view_relationships(deps: &[KeyDependency], rels: &[Relationship]) -> Vec<Relationship> {
+    let mut by_key: HashMap<(&QualifiedName, &str, KeyKind), Vec<&KeyDependency>> = HashMap::new();
+    for d in deps {
+        by_key
+            .entry((&d.table, d.constraint.as_str(), d.kind))
+            .or_default()
+            .push(d);
+    }
+    let views_of = |table, constraint: &str, kind| {
+        by_key
+            .get(&(table, constraint, kind))
+            .cloned()
+            .unwrap_or_default()
+    };
     let mut out = Vec::new();
     for rel in rels {
         let Relationship::ForeignKey {
@@ -267,20 +280,8 @@ fn view_relationships(deps: &[KeyDependency], rels: &[Relationship]) -> Vec<Rela
             } => (constraint, columns, true),
             _ => continue,
         };
-        let from_views: Vec<&KeyDependency> = deps
-            .iter()
-            .filter(|d| {
-                d.table == *table && d.constraint == *constraint && d.kind == KeyKind::Foreign
-            })
-            .collect();
-        let to_views: Vec<&KeyDependency> = deps
-            .iter()
-            .filter(|d| {
-                d.table == *foreign_table
-                    && d.constraint == *constraint
-                    && d.kind == KeyKind::ForeignRef
-            })
-            .collect();
+        let from_views = views_of(table, constraint, KeyKind::Foreign);
+        let to_views = views_of(foreign_table, constraint, KeyKind::ForeignRef);
         let rel = |t: &QualifiedName, ft: &QualifiedName, cols: ColumnPairs, tv, fv| {
             Relationship::ForeignKey {
                 table: t.clone(),
@@ -335,52 +336,55 @@ fn many_to_many(
     primary_keys: &HashMap<QualifiedName, Vec<String>>,
     rels: &[Relationship],
 ) -> Vec<Relationship> {
-    let m2o: Vec<(&QualifiedName, &QualifiedName, &String, &ColumnPairs, bool)> = rels
-        .iter()
-        .filter_map(|r| match r {
-            Relationship::ForeignKey {
-                table,
-                foreign_table,
-                cardinality:
-                    Cardinality::M2O {
-                        constraint,
-                        columns,
-                    },
-                foreign_table_is_view,
-                ..
-            } => Some((
-                table,
+    type ManyToOne<'r> = (&'r QualifiedName, &'r String, &'r ColumnPairs, bool);
+    // The many-to-ones of each table: only those of one table pair up. (The result is sorted
+    // later, so the map's order does not show.)
+    let mut by_junction: HashMap<&QualifiedName, Vec<ManyToOne>> = HashMap::new();
+    for r in rels {
+        if let Relationship::ForeignKey {
+            table,
+            foreign_table,
+            cardinality:
+                Cardinality::M2O {
+                    constraint,
+                    columns,
+                },
+            foreign_table_is_view,
+            ..
+        } = r
+        {
+            by_junction.entry(table).or_default().push((
                 foreign_table,
                 constraint,
                 columns,
                 *foreign_table_is_view,
-            )),
-            _ => None,
-        })
-        .collect();
+            ));
+        }
+    }
     let mut out = Vec::new();
-    for (jt1, t, cons1, cols, t_is_view) in &m2o {
-        for (jt2, ft, cons2, fcols, ft_is_view) in &m2o {
-            if jt1 != jt2 || cons1 == cons2 {
-                continue;
-            }
-            let pk = primary_keys.get(*jt1).cloned().unwrap_or_default();
-            let covered = cols.iter().chain(fcols.iter()).all(|(c, _)| pk.contains(c));
-            if covered {
-                out.push(Relationship::ForeignKey {
-                    table: (*t).clone(),
-                    foreign_table: (*ft).clone(),
-                    is_self: t == ft,
-                    cardinality: Cardinality::M2M(Junction {
-                        table: (*jt1).clone(),
-                        constraint1: (*cons1).clone(),
-                        constraint2: (*cons2).clone(),
-                        source_columns: swap(cols),
-                        target_columns: swap(fcols),
-                    }),
-                    table_is_view: *t_is_view,
-                    foreign_table_is_view: *ft_is_view,
-                });
+    for (junction, list) in &by_junction {
+        let Some(pk) = primary_keys.get(*junction) else {
+            continue;
+        };
+        for (t, cons1, cols, t_is_view) in list {
+            for (ft, cons2, fcols, ft_is_view) in list {
+                let covered = cols.iter().chain(fcols.iter()).all(|(c, _)| pk.contains(c));
+                if cons1 != cons2 && covered {
+                    out.push(Relationship::ForeignKey {
+                        table: (*t).clone(),
+                        foreign_table: (*ft).clone(),
+                        is_self: t == ft,
+                        cardinality: Cardinality::M2M(Junction {
+                            table: (*junction).clone(),
+                            constraint1: (*cons1).clone(),
+                            constraint2: (*cons2).clone(),
+                            source_columns: swap(cols),
+                            target_columns: swap(fcols),
+                        }),
+                        table_is_view: *t_is_view,
+                        foreign_table_is_view: *ft_is_view,
+                    });
+                }
             }
         }
     }

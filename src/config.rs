@@ -41,6 +41,9 @@ static DB_PRE_REQUEST: GucSetting<Option<CString>> = GucSetting::<Option<CString
 static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
+static DB_HOISTED_TX_SETTINGS: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(
+    Some(c"statement_timeout,plan_filter.statement_cost_limit,default_transaction_isolation"),
+);
 
 /// The body limit, readable from the I/O thread (which has no Config): the main thread stores
 /// it on every (re)load.
@@ -137,6 +140,9 @@ pub struct Config {
     pub db_tx_end: TxEnd,
     /// `db-aggregates-enabled`: `count()`, `sum()`, ... in `select`.
     pub db_aggregates_enabled: bool,
+    /// `db-hoisted-tx-settings`: a function's `SET` clauses that also apply to its whole
+    /// request transaction.
+    pub db_hoisted_tx_settings: Vec<String>,
     /// `db-max-rows`: the most rows any read returns; `None` when unlimited (0).
     pub db_max_rows: Option<i64>,
     /// `db-prepared-statements`: keep each statement shape prepared per worker.
@@ -183,6 +189,9 @@ impl Config {
             jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),
             db_tx_end: TxEnd::parse(&DB_TX_END.get().map(lossy).unwrap_or_default()),
             db_aggregates_enabled: DB_AGGREGATES_ENABLED.get(),
+            db_hoisted_tx_settings: split_list(
+                &DB_HOISTED_TX_SETTINGS.get().map(lossy).unwrap_or_default(),
+            ),
             db_max_rows: Some(i64::from(DB_MAX_ROWS.get())).filter(|n| *n > 0),
             db_prepared_statements: DB_PREPARED_STATEMENTS.get(),
             database: non_empty(DATABASE.get().map(lossy))
@@ -338,6 +347,7 @@ pub fn define_gucs() {
     env_boot_int(&DB_MAX_ROWS, &["PGRST_DB_MAX_ROWS", "PGRST_MAX_ROWS"]);
     env_boot_bool(&DB_PREPARED_STATEMENTS, &["PGRST_DB_PREPARED_STATEMENTS"]);
     env_boot_bool(&DB_AGGREGATES_ENABLED, &["PGRST_DB_AGGREGATES_ENABLED"]);
+    env_boot_string(&DB_HOISTED_TX_SETTINGS, &["PGRST_DB_HOISTED_TX_SETTINGS"]);
     env_boot_string(&DB_URI, &["PGRST_DB_URI"]);
     if let Some(level) = env_first(&["PGRST_LOG_LEVEL"]) {
         match LogLevel::parse(&level) {
@@ -526,6 +536,14 @@ pub fn define_gucs() {
         c"Allow aggregate functions (count(), sum(), avg(), max(), min()) in select (PGRST_DB_AGGREGATES_ENABLED).",
         c"Off: they are refused with 400 PGRST123, as in PostgREST; one aggregate over a large table can be costly.",
         &DB_AGGREGATES_ENABLED,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.db_hoisted_tx_settings",
+        c"Settings a function's SET clauses apply to its whole request transaction (PGRST_DB_HOISTED_TX_SETTINGS).",
+        c"Comma-separated names; default statement_timeout, plan_filter.statement_cost_limit, default_transaction_isolation.",
+        &DB_HOISTED_TX_SETTINGS,
         GucContext::Sighup,
         GucFlags::default(),
     );

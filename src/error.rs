@@ -128,6 +128,53 @@ impl Error {
         )
     }
 
+    /// PGRST101: `/rpc/<function>` takes GET, HEAD, POST and OPTIONS only.
+    pub fn invalid_rpc_method(method: &str) -> Error {
+        Error::api(
+            405,
+            "PGRST101",
+            format!("Cannot use the {method} method on RPC"),
+        )
+    }
+
+    /// PGRST128: `max-affected` needs rows to count.
+    pub fn max_affected_single() -> Error {
+        Error::api(
+            400,
+            "PGRST128",
+            "Function must return SETOF or TABLE when max-affected preference is used with handling=strict",
+        )
+    }
+
+    /// PGRST202: no function of that name takes those arguments. `searched` says how it was
+    /// looked for (" with parameters a, b", " with a single unnamed text parameter", ...).
+    pub fn no_rpc(function: &str, arguments: &str, searched: &str, hint: Option<String>) -> Error {
+        Error::api(
+            404,
+            "PGRST202",
+            format!("Could not find the function {function}{arguments} in the schema cache"),
+        )
+        .with_details(format!(
+            "Searched for the function {function}{searched}, but no matches were found in the schema cache."
+        ))
+        .with_hint(hint)
+    }
+
+    /// PGRST203: several overloads take the same argument names.
+    pub fn ambiguous_rpc(candidates: &[String]) -> Error {
+        Error::api(
+            300,
+            "PGRST203",
+            format!(
+                "Could not choose the best candidate function between: {}",
+                candidates.join(", ")
+            ),
+        )
+        .with_hint(Some(
+            "Try renaming the parameters or the function itself in the database so function overloading can be resolved".into(),
+        ))
+    }
+
     pub fn invalid_path() -> Error {
         Error::api(404, "PGRST125", "Invalid path specified in request URL")
     }

@@ -131,3 +131,40 @@ fn foreign_key_changes_are_visible_to_the_next_request() {
     );
     c.psql("DROP TABLE fk_child, fk_parent");
 }
+
+/// Functions follow the catalog as tables do: created, replaced (another return type, another
+/// parameter list), overloaded and dropped functions are what the next call finds.
+#[test]
+fn function_changes_are_visible_to_the_next_call() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    let call = |path: &str| {
+        let r = c.request("POST", path, &[("Content-Type", "application/json")]);
+        (r.status, r.text())
+    };
+    let not_found = r#"{"code":"PGRST202","details":"Searched for the function public.shout without parameters or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.","hint":null,"message":"Could not find the function public.shout without parameters in the schema cache"}"#;
+    assert_eq!(call("/rpc/shout"), (404, not_found.into()));
+
+    c.psql("CREATE FUNCTION shout() RETURNS text LANGUAGE sql AS $$ SELECT 'hey' $$");
+    assert_eq!(call("/rpc/shout"), (200, r#""hey""#.into()));
+
+    c.psql("CREATE OR REPLACE FUNCTION shout() RETURNS text LANGUAGE sql AS $$ SELECT 'HEY' $$");
+    assert_eq!(call("/rpc/shout"), (200, r#""HEY""#.into()));
+
+    // A new return type means DROP and CREATE; the old prepared call must not be reused.
+    c.psql(
+        "DROP FUNCTION shout(); \
+         CREATE FUNCTION shout() RETURNS SETOF int LANGUAGE sql AS $$ SELECT 1 UNION ALL SELECT 2 $$",
+    );
+    // json_agg breaks lines between rows, not between scalars.
+    assert_eq!(call("/rpc/shout"), (200, "[1, 2]".into()));
+
+    c.psql(
+        "CREATE FUNCTION shout(word text) RETURNS text LANGUAGE sql AS $$ SELECT upper(word) $$",
+    );
+    let r = c.request("GET", "/rpc/shout?word=psst", &[]);
+    assert_eq!((r.status, r.text()), (200, r#""PSST""#.into()));
+
+    c.psql("DROP FUNCTION shout(); DROP FUNCTION shout(text)");
+    assert_eq!(call("/rpc/shout"), (404, not_found.into()));
+}

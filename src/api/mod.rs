@@ -8,7 +8,7 @@ pub mod prefer;
 pub mod query;
 
 use crate::error::Error;
-pub use payload::Payload;
+pub use payload::{CallBody, ContentType, Payload};
 pub use prefer::{Count, Preferences};
 pub use query::{
     Aggregate, Arrow, Direction, Field, Filter, FtsOperator, IsValue, JoinType, JsonKey, LogicTree,
@@ -32,11 +32,25 @@ pub enum Action {
     Put,
     /// DELETE with filters.
     Delete,
+    /// `/rpc/<function>`: GET and HEAD take the arguments from the query string, POST from
+    /// the body.
+    Call(Invoke),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invoke {
+    Get,
+    Head,
+    Post,
 }
 
 impl Action {
+    /// GET and HEAD: the profile comes from `Accept-Profile`, and the transaction only reads.
     pub fn is_read(&self) -> bool {
-        matches!(self, Action::Read { .. })
+        matches!(
+            self,
+            Action::Read { .. } | Action::Call(Invoke::Get | Invoke::Head)
+        )
     }
 }
 
@@ -92,6 +106,9 @@ pub struct ReadQuery {
     pub range: Range,
     /// `rel.limit` / `rel.offset` of embedded resources.
     pub embed_ranges: Vec<(EmbedPath, Range)>,
+    /// GET and HEAD on a function: the parameters whose values are not filters, in order
+    /// (a repeated one fills a VARIADIC parameter).
+    pub arguments: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,7 +117,7 @@ pub struct ApiRequest {
     pub action: Action,
     /// The path as sent (`request.path`).
     pub path: String,
-    /// The table or view named by the path, percent-decoded.
+    /// The table, view or function named by the path, percent-decoded.
     pub resource: String,
     pub query: ReadQuery,
     /// `on_conflict=`: the upsert's conflict target.
@@ -110,6 +127,10 @@ pub struct ApiRequest {
     /// The body of an insert or update, parsed; its error is kept until the resource is known
     /// to exist, as PostgREST answers an unknown table first.
     pub payload: Option<Result<Payload, Error>>,
+    /// `POST /rpc/<function>`: the body, parsed as the `Content-Type` says.
+    pub call_body: Option<CallBody>,
+    /// The request's `Content-Type` (absent: JSON).
+    pub content_type: ContentType,
     /// `Accept-Profile` (reads) / `Content-Profile` (writes): the schema asked for.
     pub profile: Option<String>,
     /// `Content-Location` of a read: the path and the query parameters sorted by name.
@@ -137,6 +158,9 @@ impl ApiRequest {
     ) -> Result<ApiRequest, Error> {
         let resource = resource_of(path)?;
         let action = match (method, &resource) {
+            ("GET", Resource::Rpc(_)) => Action::Call(Invoke::Get),
+            ("HEAD", Resource::Rpc(_)) => Action::Call(Invoke::Head),
+            ("POST", Resource::Rpc(_)) => Action::Call(Invoke::Post),
             ("GET", Resource::Relation(_)) => Action::Read { head: false },
             ("HEAD", Resource::Relation(_)) => Action::Read { head: true },
             ("POST", Resource::Relation(_)) => Action::Insert,
@@ -148,11 +172,12 @@ impl ApiRequest {
                     "OPTIONS is not served by this version of budgetbee",
                 ));
             }
-            ("GET" | "HEAD" | "POST" | "OPTIONS", Resource::Rpc) => {
+            ("OPTIONS", Resource::Rpc(_)) => {
                 return Err(Error::not_implemented(
-                    "/rpc is not served by this version of budgetbee",
+                    "OPTIONS is not served by this version of budgetbee",
                 ));
             }
+            (_, Resource::Rpc(_)) => return Err(Error::invalid_rpc_method(method)),
             ("GET" | "HEAD" | "OPTIONS", Resource::Root) => {
                 return Err(Error::not_implemented(
                     "the root endpoint (OpenAPI) is not served by this version of budgetbee",
@@ -160,8 +185,8 @@ impl ApiRequest {
             }
             _ => return Err(Error::unsupported_method(method)),
         };
-        let Resource::Relation(resource) = resource else {
-            unreachable!()
+        let (Resource::Relation(resource) | Resource::Rpc(resource)) = resource else {
+            unreachable!("the root endpoint is refused above")
         };
         let header = |name: &str| {
             headers
@@ -169,8 +194,15 @@ impl ApiRequest {
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.as_str())
         };
-        let pairs = query_pairs(query.unwrap_or(""));
-        let mut q = read_query(&pairs)?;
+        let calls_with_query = matches!(action, Action::Call(Invoke::Get | Invoke::Head));
+        let pairs: Vec<(String, String)> = query_pairs(query.unwrap_or(""))
+            .into_iter()
+            // A function's argument may be empty (`?a=`); a bare `?a` is nothing, as for
+            // PostgREST (which only reads parameters that have a value).
+            .filter(|(_, v)| !calls_with_query || v.is_some())
+            .map(|(k, v)| (k, v.unwrap_or_default()))
+            .collect();
+        let mut q = read_query(&pairs, calls_with_query)?;
         let list = |name: &str| {
             pairs
                 .iter()
@@ -193,7 +225,15 @@ impl ApiRequest {
                 &body,
                 columns.as_deref(),
             )),
-            Action::Read { .. } | Action::Delete => None,
+            Action::Read { .. } | Action::Delete | Action::Call(_) => None,
+        };
+        let content_type = ContentType::of(header("content-type"));
+        // A call's body is read before the function is looked up, as PostgREST does.
+        let call_body = match action {
+            Action::Call(Invoke::Post) => {
+                Some(payload::call(&content_type, &body, columns.as_deref())?)
+            }
+            _ => None,
         };
         Ok(ApiRequest {
             method: method.to_string(),
@@ -204,6 +244,8 @@ impl ApiRequest {
             on_conflict,
             has_limit_or_offset,
             payload,
+            call_body,
+            content_type,
             // Reads name their schema with Accept-Profile, writes with Content-Profile.
             profile: if action.is_read() {
                 header("accept-profile")
@@ -229,7 +271,7 @@ impl ApiRequest {
 enum Resource {
     Root,
     Relation(String),
-    Rpc,
+    Rpc(String),
 }
 
 /// PostgREST routes one level only: `/`, `/<relation>`, `/rpc/<function>`.
@@ -248,7 +290,8 @@ fn resource_of(path: &str) -> Result<Resource, Error> {
     match segments.as_slice() {
         [s] if s.is_empty() => Ok(Resource::Root),
         [rel] => Ok(Resource::Relation(rel.clone())),
-        [rpc, func] if rpc == "rpc" && !func.is_empty() => Ok(Resource::Rpc),
+        // `/rpc/` names the function "" (PostgREST's path segments keep the empty last one).
+        [rpc, func] if rpc == "rpc" => Ok(Resource::Rpc(func.clone())),
         _ => Err(Error::invalid_path()),
     }
 }
@@ -267,13 +310,17 @@ const RESERVED: &[&str] = &["select", "columns", "on_conflict"];
 /// Query parameters that may also name an embedded resource: `order`, `rel.order`, ...
 const EMBEDDABLE: &[&str] = &["order", "limit", "offset", "and", "or"];
 
-/// The query string as (name, value) pairs, decoded. Like PostgREST (http-types' parseQuery),
-/// `;` separates parameters as `&` does, and `+` is a space.
-fn query_pairs(qs: &str) -> Vec<(String, String)> {
+/// The query string as (name, value) pairs, decoded; no value for a name without `=`. Like
+/// PostgREST (http-types' parseQuery), `;` separates parameters as `&` does, and `+` is a
+/// space.
+fn query_pairs(qs: &str) -> Vec<(String, Option<String>)> {
     qs.split(['&', ';'])
         .filter(|p| !p.is_empty())
-        .flat_map(|p| form_urlencoded::parse(p.as_bytes()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .flat_map(|p| {
+            let bare = !p.contains('=');
+            form_urlencoded::parse(p.as_bytes())
+                .map(move |(k, v)| (k.into_owned(), (!bare).then(|| v.into_owned())))
+        })
         .collect()
 }
 
@@ -312,7 +359,9 @@ fn canonical_location(path: &str, pairs: &[(String, String)]) -> String {
     }
 }
 
-fn read_query(pairs: &[(String, String)]) -> Result<ReadQuery, Error> {
+/// The read parameters; on a function (`call`), a parameter whose value is not a filter is
+/// an argument.
+fn read_query(pairs: &[(String, String)], call: bool) -> Result<ReadQuery, Error> {
     let mut q = ReadQuery {
         select: vec![SelectItem::Star],
         filters: Vec::new(),
@@ -320,6 +369,7 @@ fn read_query(pairs: &[(String, String)]) -> Result<ReadQuery, Error> {
         order: Vec::new(),
         range: Range::ALL,
         embed_ranges: Vec::new(),
+        arguments: Vec::new(),
     };
     let mut limit = None;
     let mut offset = 0;
@@ -371,10 +421,14 @@ fn read_query(pairs: &[(String, String)]) -> Result<ReadQuery, Error> {
                     }
                 }
             }
-            _ if value.is_empty() => {} // PostgREST ignores parameters without a value
+            _ if value.is_empty() && !call => {} // PostgREST ignores parameters without a value
             k => {
                 let (path, field) = query::parse_tree_path(k)?;
-                q.filters.push((path, query::parse_filter(field, value)?));
+                if call && query::is_argument(value) {
+                    q.arguments.push((field.name, value.to_string()));
+                } else {
+                    q.filters.push((path, query::parse_filter(field, value)?));
+                }
             }
         }
     }
@@ -474,7 +528,11 @@ mod unit {
         assert_eq!(get("/my%20table", None).unwrap().resource, "my table");
         assert_eq!(get("/a/b", None).unwrap_err().code(), "PGRST125");
         assert_eq!(get("/transactions/", None).unwrap_err().code(), "PGRST125");
-        assert_eq!(get("/rpc/f", None).unwrap_err().code(), "PGRST127");
+        assert_eq!(
+            get("/rpc/f", None).unwrap().action,
+            Action::Call(Invoke::Get)
+        );
+        assert_eq!(get("/rpc/", None).unwrap().resource, "");
         assert_eq!(get("/", None).unwrap_err().code(), "PGRST127");
         let e = ApiRequest::parse("BREW", "/t", None, &[], bytes::Bytes::new()).unwrap_err();
         assert_eq!(e.code(), "PGRST117");

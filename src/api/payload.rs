@@ -1,7 +1,9 @@
-//! The request body of a write, as PostgREST reads it: JSON (an object or an array of objects
-//! with the same keys), `text/csv` (a header row; `NULL` is null) or a urlencoded form (one
-//! object). It becomes one JSON array, sent to Postgres as a single parameter and expanded
-//! there with `json_to_recordset`.
+//! The request body, as PostgREST reads it. A write's is JSON (an object or an array of
+//! objects with the same keys), `text/csv` (a header row; `NULL` is null) or a urlencoded form
+//! (one object); it becomes one JSON array, sent to Postgres as a single parameter and expanded
+//! there with `json_to_recordset`. A function call's is the same JSON or CSV, kept as sent,
+//! whose keys name the arguments; a form, whose pairs are the arguments; or, for a function of
+//! one unnamed parameter, text, XML or bytes taken whole.
 
 use crate::error::Error;
 use serde_json::{Map, Value};
@@ -16,6 +18,145 @@ pub struct Payload {
     pub is_array: bool,
 }
 
+/// `Content-Type`, as PostgREST tells bodies apart (absent: JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentType {
+    Json,
+    Csv,
+    Form,
+    TextPlain,
+    TextXml,
+    OctetStream,
+    Other(String),
+}
+
+impl ContentType {
+    pub fn of(header: Option<&str>) -> ContentType {
+        let media = header
+            .unwrap_or("application/json")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match media.as_str() {
+            "application/json" | "" => ContentType::Json,
+            "text/csv" => ContentType::Csv,
+            "application/x-www-form-urlencoded" => ContentType::Form,
+            "text/plain" => ContentType::TextPlain,
+            "text/xml" => ContentType::TextXml,
+            "application/octet-stream" => ContentType::OctetStream,
+            _ => ContentType::Other(media),
+        }
+    }
+
+    pub fn mime(&self) -> &str {
+        match self {
+            ContentType::Json => "application/json",
+            ContentType::Csv => "text/csv",
+            ContentType::Form => "application/x-www-form-urlencoded",
+            ContentType::TextPlain => "text/plain",
+            ContentType::TextXml => "text/xml",
+            ContentType::OctetStream => "application/octet-stream",
+            ContentType::Other(m) => m,
+        }
+    }
+}
+
+/// The body of `POST /rpc/<function>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallBody {
+    /// JSON as sent (CSV as the JSON array of its rows) and the argument names: the object's
+    /// keys, the first element's, or `columns=`.
+    Json { raw: String, keys: Vec<String> },
+    /// A urlencoded form: arguments as a query string gives them.
+    Form(Vec<(String, String)>),
+    /// text/plain, text/xml or application/octet-stream: one unnamed argument.
+    Raw(bytes::Bytes),
+}
+
+impl CallBody {
+    /// The argument names the body gives.
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            CallBody::Json { keys, .. } => keys.clone(),
+            CallBody::Form(pairs) => {
+                let mut keys: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
+                keys.sort();
+                keys.dedup();
+                keys
+            }
+            CallBody::Raw(_) => Vec::new(),
+        }
+    }
+}
+
+/// A call's body (PostgREST's `getPayload` for a routine). An empty JSON body is `{}`; JSON
+/// that is neither an object nor an array of objects passes as an empty array.
+pub fn call(
+    content: &ContentType,
+    body: &bytes::Bytes,
+    columns: Option<&[String]>,
+) -> Result<CallBody, Error> {
+    let json = |rows: Value, raw: String| -> Result<CallBody, Error> {
+        let keys = match rows {
+            Value::Object(o) => o.keys().cloned().collect(),
+            Value::Array(items) => {
+                if items.is_empty() {
+                    return Ok(CallBody::Json {
+                        raw: "[]".into(),
+                        keys: Vec::new(),
+                    });
+                }
+                uniform_keys(&items)?
+            }
+            _ => {
+                return Ok(CallBody::Json {
+                    raw: "[]".into(),
+                    keys: Vec::new(),
+                });
+            }
+        };
+        Ok(CallBody::Json { raw, keys })
+    };
+    match content {
+        ContentType::Json => {
+            if let Some(cols) = columns {
+                return Ok(CallBody::Json {
+                    raw: String::from_utf8_lossy(body).into_owned(),
+                    keys: cols.to_vec(),
+                });
+            }
+            if body.is_empty() {
+                return Ok(CallBody::Json {
+                    raw: "{}".into(),
+                    keys: Vec::new(),
+                });
+            }
+            let value: Value = serde_json::from_slice(body).map_err(|_| invalid_json())?;
+            let raw = String::from_utf8_lossy(body).into_owned();
+            json(value, raw)
+        }
+        ContentType::Csv => {
+            let rows = Value::Array(csv(body)?);
+            let raw = rows.to_string();
+            json(rows, raw)
+                .map_err(|_| Error::invalid_body("All lines must have same number of fields"))
+        }
+        ContentType::Form => Ok(CallBody::Form(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )),
+        ContentType::TextPlain | ContentType::TextXml | ContentType::OctetStream => {
+            Ok(CallBody::Raw(body.clone()))
+        }
+        ContentType::Other(other) => Err(Error::invalid_body(&format!(
+            "Content-Type not acceptable: {other}"
+        ))),
+    }
+}
+
 fn invalid_json() -> Error {
     Error::invalid_body("Empty or invalid json")
 }
@@ -25,22 +166,15 @@ pub fn parse(
     body: &[u8],
     columns: Option<&[String]>,
 ) -> Result<Payload, Error> {
-    let media = content_type
-        .unwrap_or("application/json")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let (rows, is_array) = match media.as_str() {
-        "text/csv" => (csv(body)?, true),
-        "application/x-www-form-urlencoded" => {
+    let (rows, is_array) = match ContentType::of(content_type) {
+        ContentType::Csv => (csv(body)?, true),
+        ContentType::Form => {
             let object: Map<String, Value> = form_urlencoded::parse(body)
                 .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
                 .collect();
             (vec![Value::Object(object)], false)
         }
-        "application/json" | "" => {
+        ContentType::Json => {
             let value: Value = serde_json::from_slice(body).map_err(|_| invalid_json())?;
             match value {
                 Value::Object(_) => (vec![value], false),
@@ -51,7 +185,8 @@ pub fn parse(
         }
         other => {
             return Err(Error::invalid_body(&format!(
-                "Content-Type not acceptable: {other}"
+                "Content-Type not acceptable: {}",
+                other.mime()
             )));
         }
     };

@@ -449,6 +449,15 @@ pub fn parse_filter(field: Field, value: &str) -> Result<Filter, Error> {
     })
 }
 
+/// On a function, whether a query parameter's value is an argument rather than a filter.
+/// PostgREST tries the filter grammar first and takes the value as an argument only when it
+/// fails without consuming input: `5` and `eq` are arguments, `eq.5` a filter, and `not.`,
+/// `in.` and `is.` commit to a filter (`is.x` is an error, not an argument).
+pub fn is_argument(value: &str) -> bool {
+    let commits = ["not.", "in.", "is.", "isdistinct."];
+    !commits.iter().any(|p| value.starts_with(p)) && parse_filter(Field::named(""), value).is_err()
+}
+
 /// `or=(...)` / `not.and=(...)`: the key gives the operator, the value the operands.
 pub fn parse_logic(negated: bool, or: bool, value: &str) -> Result<LogicTree, Error> {
     let pairs = QueryParser::parse(Rule::logic, value).map_err(|e| {

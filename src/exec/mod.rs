@@ -8,7 +8,7 @@ pub mod statement;
 pub mod transaction;
 
 use crate::error::Error;
-use crate::plan::{Count, MediaType, MutatePlan, Plan, ReadPlan};
+use crate::plan::{CallPlan, Count, MediaType, MutatePlan, Plan, ReadPlan, TxOutcome};
 use crate::sql::{self, Statement};
 use pgrx::prelude::*;
 
@@ -74,9 +74,14 @@ impl Statements {
 
 /// Runs `plan` in the current transaction.
 pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Error> {
-    if let Plan::Read(_) = plan {
-        // GET and HEAD run read-only, as PostgREST's BEGIN READ ONLY: a view or function that
-        // writes fails with 25006 (405).
+    let read_only = match plan {
+        Plan::Read(_) => true,
+        Plan::Call(p) => p.read_only,
+        Plan::Mutate(_) => false,
+    };
+    if read_only {
+        // GET and HEAD (and calls of functions that are not VOLATILE) run read-only, as
+        // PostgREST's BEGIN READ ONLY: a view or function that writes fails with 25006 (405).
         transaction::read_only();
     }
     Spi::connect(|_client| {
@@ -84,6 +89,7 @@ pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Erro
         match plan {
             Plan::Read(p) => read(p, st),
             Plan::Mutate(p) => mutate(p, st),
+            Plan::Call(p) => call(p, st),
         }
     })
 }
@@ -114,14 +120,30 @@ fn read(plan: &ReadPlan, st: Statements) -> Result<ResultRow, Error> {
 
 fn mutate(plan: &MutatePlan, st: Statements) -> Result<ResultRow, Error> {
     let row = ResultRow::decode(st.run(&sql::mutate(plan))?);
-    if let Some(max) = plan.max_affected
+    finish(row, plan.max_affected, plan.media, plan.tx, st)
+}
+
+fn call(plan: &CallPlan, st: Statements) -> Result<ResultRow, Error> {
+    let row = ResultRow::decode(st.run(&sql::call(plan))?);
+    finish(row, plan.max_affected, plan.media, plan.tx, st)
+}
+
+/// PostgREST's checks after a write or a call, then the transaction end the request chose.
+fn finish(
+    row: ResultRow,
+    max_affected: Option<i64>,
+    media: MediaType,
+    tx: TxOutcome,
+    st: Statements,
+) -> Result<ResultRow, Error> {
+    if let Some(max) = max_affected
         && row.page_total > max
     {
         // An error: the transaction is rolled back, nothing changes.
         return Err(Error::max_affected(row.page_total));
     }
-    singular(plan.media, row.page_total)?;
-    if plan.tx.rollback {
+    singular(media, row.page_total)?;
+    if tx.rollback {
         // As PostgREST: deferred constraints are checked before the rollback, so a write that
         // could never commit still reports its violation.
         st.run(&sql::set_constraints_immediate())?;

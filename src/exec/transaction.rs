@@ -5,6 +5,7 @@
 #![allow(unsafe_code)]
 
 use crate::error::{Error, unpack_sqlstate};
+use crate::schema::Isolation;
 use pgrx::pg_sys;
 use pgrx::pg_sys::panic::CaughtError;
 use pgrx::prelude::*;
@@ -62,6 +63,15 @@ impl Drop for ContextGuard {
 /// Runs `body` in a fresh transaction; commits on `Ok`, aborts on `Err` or on any error raised
 /// inside (including one raised by COMMIT itself, e.g. a deferred constraint).
 pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+    run_isolated(None, body)
+}
+
+/// `run` at an isolation level other than the session's default (a function's
+/// `SET default_transaction_isolation`), as `BEGIN ISOLATION LEVEL …` would start it.
+pub fn run_isolated<R>(
+    isolation: Option<Isolation>,
+    body: impl FnOnce() -> Result<R, Error>,
+) -> Result<R, Error> {
     // One error-context callback for the whole transaction, COMMIT included, so every error
     // keeps its own SQLSTATE (see RAW_ERRCODE).
     let mut callback = pg_sys::ErrorContextCallback {
@@ -79,6 +89,15 @@ pub fn run<R>(body: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
     unsafe {
         pg_sys::SetCurrentStatementStartTimestamp();
         pg_sys::StartTransactionCommand();
+        // The level can only change before the transaction's first snapshot, which is what
+        // SET TRANSACTION ISOLATION LEVEL checks.
+        if let Some(level) = isolation {
+            pg_sys::XactIsoLevel = match level {
+                Isolation::ReadCommitted => pg_sys::XACT_READ_COMMITTED,
+                Isolation::RepeatableRead => pg_sys::XACT_REPEATABLE_READ,
+                Isolation::Serializable => pg_sys::XACT_SERIALIZABLE,
+            } as i32;
+        }
         pg_sys::PushActiveSnapshot(pg_sys::GetTransactionSnapshot());
     }
     let body = AssertUnwindSafe(body);

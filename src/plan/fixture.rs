@@ -160,7 +160,7 @@ pub fn cache() -> SchemaCache {
             .map(|r| ((r.schema.clone(), r.name.clone()), r))
             .collect(),
         relationships,
-        functions: Vec::new(),
+        routines: Default::default(),
         generation: 1,
     }
 }
@@ -181,11 +181,12 @@ pub fn get(resource: &str, query: &str) -> ApiRequest {
 pub fn read_plan(resource: &str, query: &str, count: Option<super::Count>) -> super::ReadPlan {
     let cache = cache();
     let req = get(resource, query);
-    let relation = cache.relation("public", resource).unwrap().clone();
+    let relation = cache.relation("public", resource).unwrap();
+    let name = super::QualifiedName::new(&relation.schema, &relation.name);
     let tree = super::read::tree(
         &req,
         &cache,
-        &relation,
+        &name,
         super::read::Root::Relation,
         &super::read::Settings {
             max_rows: None,

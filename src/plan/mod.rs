@@ -3,6 +3,7 @@
 //! (`read`, `relate`); a write is the mutation plus the read of its result (`mutate`); the
 //! representation is negotiated (`negotiate`). `sql` formats a plan without looking anything up.
 
+mod call;
 mod mutate;
 mod negotiate;
 mod read;
@@ -18,7 +19,8 @@ pub use crate::api::{
     Operator, Quantifier,
 };
 pub use crate::schema::QualifiedName;
-pub use mutate::{Conflict, MutatePlan, Mutation};
+pub use call::{ArgValue, Arguments, CallPlan};
+pub use mutate::{Conflict, MutatePlan, Mutation, TxOutcome};
 pub use negotiate::{MediaType, negotiate};
 pub use read::aggregate_name;
 pub use tree::*;
@@ -34,6 +36,7 @@ use crate::schema::SchemaCache;
 pub enum Plan {
     Read(ReadPlan),
     Mutate(MutatePlan),
+    Call(CallPlan),
 }
 
 #[derive(Debug, Clone)]
@@ -55,19 +58,34 @@ impl Plan {
         match self {
             Plan::Read(p) => &p.schema,
             Plan::Mutate(p) => &p.schema,
+            Plan::Call(p) => &p.schema,
+        }
+    }
+
+    /// The isolation level the transaction must begin at, when not the default.
+    pub fn isolation(&self) -> Option<crate::schema::Isolation> {
+        match self {
+            Plan::Call(p) => p.isolation,
+            Plan::Read(_) | Plan::Mutate(_) => None,
         }
     }
 }
 
 /// Plans a request, in PostgREST's order of checks: preferences under `handling=strict`, the
-/// schema profile, the relation, then the read or write itself.
+/// schema profile, the relation, then the read or write itself. A call checks its
+/// preferences once the function and the read are planned, as PostgREST's `callReadPlan`.
 pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan, Error> {
+    if let Action::Call(invoke) = req.action {
+        let schema = profile(req, cfg)?;
+        return call::plan(req, cache, &schema, invoke, cfg).map(Plan::Call);
+    }
     preferences(req)?;
     let schema = profile(req, cfg)?;
     let relation = cache.relation(&schema, &req.resource)?;
     match req.action {
         Action::Read { head } => {
-            let tree = read::tree_for(req, cache, relation, read::Root::Relation, cfg)?;
+            let name = QualifiedName::new(&relation.schema, &relation.name);
+            let tree = read::tree_for(req, cache, &name, read::Root::Relation, cfg)?;
             // PostgREST negotiates once the plan stands: an unknown table or a bad embed is
             // reported whatever the Accept header says.
             let media = negotiate(&req.accept)?;
@@ -83,6 +101,7 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
         Action::Insert | Action::Update | Action::Put | Action::Delete => {
             mutate::plan(req, cache, relation, cfg).map(Plan::Mutate)
         }
+        Action::Call(_) => unreachable!("calls are planned above"),
     }
 }
 

@@ -85,7 +85,8 @@ pub fn plan(
     // Accept is negotiated for every write: the singular type demands exactly one affected
     // row even when no body is returned.
     let media = super::negotiate(&req.accept)?;
-    let read = read::tree_for(req, cache, relation, read::Root::WriteResult, cfg)?;
+    let target = QualifiedName::new(&relation.schema, &relation.name);
+    let read = read::tree_for(req, cache, &target, read::Root::WriteResult, cfg)?;
     let payload = match &req.payload {
         Some(p) => Some(p.clone()?),
         None => None,
@@ -106,9 +107,8 @@ pub fn plan(
         }
         Action::Update => Mutation::Update,
         Action::Delete => Mutation::Delete,
-        Action::Read { .. } => unreachable!("reads have a read plan"),
+        Action::Read { .. } | Action::Call(_) => unreachable!("reads and calls have their plans"),
     };
-    let target = QualifiedName::new(&relation.schema, &relation.name);
     let conditions = req
         .query
         .filters
@@ -230,7 +230,7 @@ fn check_put(
 }
 
 /// `db_tx_end` with `Prefer: tx=`: the preference counts only under `-allow-override`.
-fn tx_outcome(end: TxEnd, preferred: Option<TxPreference>) -> TxOutcome {
+pub(super) fn tx_outcome(end: TxEnd, preferred: Option<TxPreference>) -> TxOutcome {
     match (end.overridable(), preferred) {
         (true, Some(p)) => TxOutcome {
             rollback: p == TxPreference::Rollback,

@@ -10,7 +10,7 @@ use super::tree::*;
 use crate::api::{self, ApiRequest, EmbedPath, LogicTree, Range, SelectItem};
 use crate::config::Config;
 use crate::error::Error;
-use crate::schema::{QualifiedName, Relation, SchemaCache};
+use crate::schema::{QualifiedName, SchemaCache};
 
 /// Where the requested resource's rows come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,16 @@ pub enum Root {
     Relation,
     /// The rows a write returned; the root's own filters went to the write.
     WriteResult,
+    /// The rows a function returned, read like a table's.
+    CallResult,
+}
+
+impl Root {
+    /// Whether the root's own filters, ranges and `db-max-rows` apply to what is read: not to
+    /// a write's result (its filters chose the rows written; its answer is never paged).
+    fn reads_rows(self) -> bool {
+        self != Root::WriteResult
+    }
 }
 
 pub struct Settings {
@@ -30,34 +40,34 @@ pub struct Settings {
 pub fn tree_for(
     req: &ApiRequest,
     cache: &SchemaCache,
-    relation: &Relation,
+    relation: &QualifiedName,
     root: Root,
     cfg: &Config,
 ) -> Result<ReadNode, Error> {
     let settings = Settings {
         // db-max-rows caps reads, never what a write returns.
-        max_rows: cfg.db_max_rows.filter(|_| root == Root::Relation),
+        max_rows: cfg.db_max_rows.filter(|_| root.reads_rows()),
         aggregates_enabled: cfg.db_aggregates_enabled,
     };
     tree(req, cache, relation, root, &settings)
 }
 
-/// The read tree of a request on `relation`.
+/// The read tree of a request on `relation` (for a call, the table or type its rows are, or
+/// the function itself when it returns scalars).
 pub fn tree(
     req: &ApiRequest,
     cache: &SchemaCache,
-    relation: &Relation,
+    name: &QualifiedName,
     root: Root,
     settings: &Settings,
 ) -> Result<ReadNode, Error> {
-    let schema = relation.schema.as_str();
-    let name = QualifiedName::new(schema, &relation.name);
-    let mut tree = init(cache, &req.query.select, &name, root);
+    let schema = name.schema.as_str();
+    let mut tree = init(cache, &req.query.select, name, root);
     add_conditions(&mut tree, &req.query.filters, root, |r, f| {
         condition(cache, r, f)
     })?;
     add_orders(&mut tree, cache, req)?;
-    if root == Root::Relation {
+    if root.reads_rows() {
         add_ranges(&mut tree, req)?;
     }
     add_conditions(&mut tree, &req.query.logic, root, |r, t| logic(cache, r, t))?;
@@ -70,7 +80,7 @@ pub fn tree(
     validate_aggregates(&tree, settings.aggregates_enabled)?;
     hoist_spread_aggregates(&mut tree);
     add_to_many_order_selects(&mut tree)?;
-    if root == Root::Relation {
+    if root.reads_rows() {
         restrict_ranges(&mut tree, settings.max_rows);
     }
     Ok(tree)
@@ -82,8 +92,8 @@ pub fn tree(
 fn init(cache: &SchemaCache, select: &[SelectItem], name: &QualifiedName, root: Root) -> ReadNode {
     let (source, alias) = match root {
         Root::Relation => (Source::Relation(name.clone()), None),
-        // PostgREST reads a write's result as `pgrst_source AS <table>`.
-        Root::WriteResult => (Source::WriteResult, Some(name.name.clone())),
+        // PostgREST reads a write's or a call's result as `pgrst_source AS <name>`.
+        Root::WriteResult | Root::CallResult => (Source::Produced, Some(name.name.clone())),
     };
     let mut node = ReadNode {
         source,
@@ -226,7 +236,7 @@ pub(super) fn logic(cache: &SchemaCache, relation: &QualifiedName, tree: &LogicT
 
 /// A write's own filters select the rows it changes; only embedded ones shape its result.
 fn applies(root: Root, path: &EmbedPath) -> bool {
-    root == Root::Relation || !path.is_empty()
+    root.reads_rows() || !path.is_empty()
 }
 
 /// Each condition goes to the node its path names, first among that node's conditions (as
@@ -648,11 +658,12 @@ mod unit {
     fn plan(resource: &str, query: &str, aggregates: bool) -> Result<ReadNode, Error> {
         let cache = cache();
         let req = get(resource, query);
-        let relation = cache.relation("public", resource).unwrap().clone();
+        let relation = cache.relation("public", resource).unwrap();
+        let name = QualifiedName::new(&relation.schema, &relation.name);
         tree(
             &req,
             &cache,
-            &relation,
+            &name,
             Root::Relation,
             &Settings {
                 max_rows: None,
@@ -933,7 +944,8 @@ mod unit {
             max_rows: Some(2),
             aggregates_enabled: false,
         };
-        let t = tree(&req, &cache, &relation, Root::Relation, &settings).unwrap();
+        let name = QualifiedName::new(&relation.schema, &relation.name);
+        let t = tree(&req, &cache, &name, Root::Relation, &settings).unwrap();
         assert_eq!(t.range.limit(), Some(2));
         assert_eq!(t.children[0].range.limit(), Some(2));
     }

@@ -91,8 +91,9 @@ pub struct JoinCondition {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     Relation(QualifiedName),
-    /// The rows a write returned (`pgrst_source`), named after the written table.
-    WriteResult,
+    /// The rows a write returned or a function call produced (`pgrst_source`), named after
+    /// the written table or the function's result.
+    Produced,
     /// A computed relationship: `function(parent::table)`.
     Computed {
         function: QualifiedName,
@@ -204,7 +205,7 @@ impl ReadNode {
             (_, Some(alias)) => QualifiedName::new("", alias),
             (Source::Computed { function, .. }, None) => QualifiedName::new("", &function.name),
             (Source::Relation(q), None) => q.clone(),
-            (Source::WriteResult, None) => QualifiedName::new("", &self.relation.name),
+            (Source::Produced, None) => QualifiedName::new("", &self.relation.name),
         }
     }
 

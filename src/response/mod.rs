@@ -10,7 +10,7 @@ use crate::api::prefer::{Honoured, Resolution};
 use crate::api::{Action, ApiRequest};
 use crate::error::Error;
 use crate::exec::ResultRow;
-use crate::plan::{MutatePlan, Plan, ReadPlan, Return};
+use crate::plan::{CallPlan, MutatePlan, Plan, ReadPlan, Return};
 use serde_json::Value;
 
 /// What goes back to the client.
@@ -35,9 +35,14 @@ pub fn respond(
     let mut response = match plan {
         Plan::Read(p) => read(p, req, result),
         Plan::Mutate(p) => mutate(p, req, result),
+        Plan::Call(p) => call(p, req, result),
     };
     apply_response_gucs(&mut response, headers, status)?;
-    if let Some(schema) = content_profile {
+    // PostgREST names the schema beside the Content-Type: an answer without a body (a write
+    // without representation, a void call) names none.
+    if let Some(schema) = content_profile
+        && response.headers.iter().any(|(n, _)| n == "Content-Type")
+    {
         response
             .headers
             .push(("Content-Profile".into(), schema.to_string()));
@@ -46,45 +51,86 @@ pub fn respond(
 }
 
 fn read(plan: &ReadPlan, req: &ApiRequest, result: ResultRow) -> Response {
-    let first = plan.tree.range.first;
-    let last = first + result.page_total - 1;
-    let content_range = (
-        "Content-Range".to_string(),
-        content_range(first, last, result.total),
-    );
-    let applied = req
-        .prefer
-        .applied(Honoured::default())
-        .map(|a| ("Preference-Applied".to_string(), a));
-    let mut status = 200;
-    if let Some(total) = result.total {
-        if first > total {
-            // PostgREST builds this 416 as an ordinary response: the count headers stay and
-            // there is no Proxy-Status.
-            let mut r = error(&Error::range_out_of_bounds(first, total), false);
-            r.headers.retain(|(name, _)| name != "Proxy-Status");
-            r.headers.push(content_range);
-            r.headers.extend(applied);
-            return r;
-        }
-        if 1 + last - first < total {
-            status = 206;
-        }
-    }
+    let applied = req.prefer.applied(Honoured::default());
+    let (status, content_range) = match page(plan.tree.range.first, &result, applied.clone()) {
+        Ok(page) => page,
+        Err(out_of_range) => return out_of_range,
+    };
     let mut headers = vec![
         ("Content-Type".into(), plan.media.content_type().to_string()),
         content_range,
         ("Content-Location".into(), req.canonical.clone()),
     ];
-    headers.extend(applied);
+    headers.extend(applied.map(preference_applied));
+    rows(status, headers, plan.head, result)
+}
+
+/// A call answers as a read of the function's rows, except that a void function answers 204
+/// with no body and no `Content-Type` (PostgREST's `invokeResponse`).
+fn call(plan: &CallPlan, req: &ApiRequest, result: ResultRow) -> Response {
+    let applied = req.prefer.applied(Honoured {
+        max_affected: true,
+        tx: plan.tx.applied,
+        ..Honoured::default()
+    });
+    let (status, content_range) = match page(plan.read.range.first, &result, applied.clone()) {
+        Ok(page) => page,
+        Err(out_of_range) => return out_of_range,
+    };
+    let mut headers = vec![content_range];
+    headers.extend(applied.map(preference_applied));
+    if plan.routine.returns_void() {
+        return Response {
+            status: 204,
+            headers,
+            body: Vec::new(),
+        };
+    }
+    headers.push(("Content-Type".into(), plan.media.content_type().to_string()));
+    rows(status, headers, plan.head, result)
+}
+
+/// An answer carrying the rows' body, which HEAD leaves out.
+fn rows(status: u16, headers: Vec<(String, String)>, head: bool, result: ResultRow) -> Response {
     Response {
         status,
         headers,
-        body: if plan.head {
+        body: if head {
             Vec::new()
         } else {
             result.body.into_bytes()
         },
+    }
+}
+
+fn preference_applied(value: String) -> (String, String) {
+    ("Preference-Applied".to_string(), value)
+}
+
+/// The status and `Content-Range` of a page of rows starting at `first`: 206 when a counted
+/// total shows more rows than the page; the 416 answer when the page starts past the end.
+fn page(
+    first: i64,
+    result: &ResultRow,
+    applied: Option<String>,
+) -> Result<(u16, (String, String)), Response> {
+    let last = first + result.page_total - 1;
+    let content_range = (
+        "Content-Range".to_string(),
+        content_range(first, last, result.total),
+    );
+    match result.total {
+        Some(total) if first > total => {
+            // PostgREST builds this 416 as an ordinary response: the count headers stay and
+            // there is no Proxy-Status.
+            let mut r = error(&Error::range_out_of_bounds(first, total), false);
+            r.headers.retain(|(name, _)| name != "Proxy-Status");
+            r.headers.push(content_range);
+            r.headers.extend(applied.map(preference_applied));
+            Err(r)
+        }
+        Some(total) if 1 + last - first < total => Ok((206, content_range)),
+        _ => Ok((200, content_range)),
     }
 }
 
@@ -141,7 +187,7 @@ fn mutate(plan: &MutatePlan, req: &ApiRequest, result: ResultRow) -> Response {
                 200
             }
         }
-        Action::Read { .. } => unreachable!("a write plan is never a read"),
+        Action::Read { .. } | Action::Call(_) => unreachable!("a write plan is a write"),
     };
     let applied = req.prefer.applied(Honoured {
         resolution: plan.resolution_applies,
@@ -150,9 +196,7 @@ fn mutate(plan: &MutatePlan, req: &ApiRequest, result: ResultRow) -> Response {
         max_affected: matches!(plan.action, Action::Update | Action::Delete),
         tx: plan.tx.applied,
     });
-    if let Some(a) = applied {
-        headers.push(("Preference-Applied".into(), a));
-    }
+    headers.extend(applied.map(preference_applied));
     let body = if representation {
         headers.push(("Content-Type".into(), plan.media.content_type().to_string()));
         result.body.into_bytes()

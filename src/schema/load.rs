@@ -3,7 +3,10 @@
 
 use super::relationships::{self, Catalog, ComputedRelationship, ForeignKey, KeyKind};
 use super::views::{self, Key, View};
-use super::{Column, Function, QualifiedName, Relation, SchemaCache};
+use super::{
+    Column, Isolation, QualifiedName, Relation, ReturnType, Routine, RoutineParam, SchemaCache,
+    Volatility,
+};
 use crate::error::Error;
 use pgrx::datum::DatumWithOid;
 use pgrx::spi::{SpiClient, SpiError, SpiTupleTable};
@@ -72,20 +75,7 @@ pub fn load(
             rel.primary_key.push(col);
         }
     }
-    for row in query(client, FUNCTIONS, &[exposed()])? {
-        cache.functions.push(Function {
-            schema: row.get(1).map_err(err)?.unwrap_or_default(),
-            name: row.get(2).map_err(err)?.unwrap_or_default(),
-            arguments: row.get(3).map_err(err)?.unwrap_or_default(),
-            return_type: row.get(4).map_err(err)?.unwrap_or_default(),
-            returns_set: row.get(5).map_err(err)?.unwrap_or(false),
-            volatility: row
-                .get::<String>(6)
-                .map_err(err)?
-                .and_then(|v| v.chars().next())
-                .unwrap_or('v'),
-        });
-    }
+    cache.routines = routines(client, schemas)?;
 
     // Keys, by table oid, that views may show.
     let mut keys: Vec<Key> = Vec::new();
@@ -221,4 +211,84 @@ pub fn load(
         exposed: schemas,
     });
     Ok(cache)
+}
+
+/// The functions of the exposed schemas, overloads with fewer parameters first. Read with an
+/// empty search_path so `regtype` names every type outside pg_catalog with its schema.
+fn routines(
+    client: &SpiClient<'_>,
+    schemas: &[String],
+) -> Result<HashMap<QualifiedName, Vec<Routine>>, Error> {
+    let exposed: DatumWithOid<'static> = schemas.to_vec().into();
+    let previous: String = query(
+        client,
+        "SELECT pg_catalog.current_setting('search_path'), pg_catalog.set_config('search_path', '', true)",
+        &[],
+    )?
+    .first()
+    .get(1)
+    .map_err(err)?
+    .unwrap_or_default();
+    let mut routines: HashMap<QualifiedName, Vec<Routine>> = HashMap::new();
+    for row in query(client, FUNCTIONS, &[exposed])? {
+        let text = |i: usize| -> Result<String, Error> {
+            Ok(row.get(i).map_err(err)?.unwrap_or_default())
+        };
+        let texts = |i: usize| -> Result<Vec<String>, Error> {
+            Ok(row.get(i).map_err(err)?.unwrap_or_default())
+        };
+        let flags = |i: usize| -> Result<Vec<bool>, Error> {
+            Ok(row.get(i).map_err(err)?.unwrap_or_default())
+        };
+        let (names, types, cast_types) = (texts(3)?, texts(4)?, texts(5)?);
+        let (required, variadic) = (flags(6)?, flags(7)?);
+        let params = names
+            .into_iter()
+            .zip(types)
+            .zip(cast_types)
+            .zip(required.into_iter().zip(variadic))
+            .map(
+                |(((name, type_name), cast_type), (required, variadic))| RoutineParam {
+                    name,
+                    type_name,
+                    cast_type,
+                    required,
+                    variadic,
+                },
+            )
+            .collect();
+        let routine = Routine {
+            schema: text(1)?,
+            name: text(2)?,
+            params,
+            returns: ReturnType {
+                set: row.get(10).map_err(err)?.unwrap_or(false),
+                composite: row.get(11).map_err(err)?.unwrap_or(false),
+                name: QualifiedName::new(&text(8)?, &text(9)?),
+            },
+            volatility: match text(12)?.as_str() {
+                "i" => Volatility::Immutable,
+                "s" => Volatility::Stable,
+                _ => Volatility::Volatile,
+            },
+            isolation: row
+                .get::<String>(13)
+                .map_err(err)?
+                .map(|s| Isolation::parse(&s)),
+            settings: texts(14)?.into_iter().zip(texts(15)?).collect(),
+        };
+        routines
+            .entry(QualifiedName::new(&routine.schema, &routine.name))
+            .or_default()
+            .push(routine);
+    }
+    query(
+        client,
+        "SELECT pg_catalog.set_config('search_path', $1, true)",
+        &[previous.into()],
+    )?;
+    for overloads in routines.values_mut() {
+        overloads.sort_by(|a, b| a.params.len().cmp(&b.params.len()).then_with(|| a.cmp(b)));
+    }
+    Ok(routines)
 }

@@ -79,14 +79,89 @@ impl Relation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Function {
+/// An input parameter of a function.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RoutineParam {
+    /// Empty for an unnamed parameter.
+    pub name: String,
+    /// As `regtype` shows it: `integer`, `text[]`, `public.mood`.
+    pub type_name: String,
+    /// What a query-string or form argument is cast to: `character` and `bit` widen to their
+    /// varying forms, which take a value of any length.
+    pub cast_type: String,
+    /// It has no default, so a call must give it.
+    pub required: bool,
+    pub variadic: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Volatility {
+    Immutable,
+    Stable,
+    Volatile,
+}
+
+/// The isolation level a function's `SET default_transaction_isolation` asks for (anything
+/// else reads as READ COMMITTED, as in PostgREST).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Isolation {
+    ReadCommitted,
+    RepeatableRead,
+    Serializable,
+}
+
+impl Isolation {
+    pub fn parse(s: &str) -> Isolation {
+        match s.trim() {
+            "serializable" => Isolation::Serializable,
+            "repeatable read" => Isolation::RepeatableRead,
+            _ => Isolation::ReadCommitted,
+        }
+    }
+}
+
+/// What a function returns: a set or one value; a row (a table's, a type's, or the record its
+/// OUT or TABLE parameters make) or a scalar; and the type's name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReturnType {
+    pub set: bool,
+    pub composite: bool,
+    pub name: QualifiedName,
+}
+
+/// A function callable through `/rpc` (PostgREST's `Routine`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Routine {
     pub schema: String,
     pub name: String,
-    pub arguments: String,
-    pub return_type: String,
-    pub returns_set: bool,
-    pub volatility: char,
+    pub params: Vec<RoutineParam>,
+    pub returns: ReturnType,
+    pub volatility: Volatility,
+    pub isolation: Option<Isolation>,
+    /// Its other `SET` clauses, values lower-cased.
+    pub settings: Vec<(String, String)>,
+}
+
+impl Routine {
+    pub fn returns_set(&self) -> bool {
+        self.returns.set
+    }
+
+    /// One value that is not a row (void included).
+    pub fn returns_scalar(&self) -> bool {
+        !self.returns.set && !self.returns.composite
+    }
+
+    pub fn returns_void(&self) -> bool {
+        self.returns_scalar() && self.returns.name == QualifiedName::new("pg_catalog", "void")
+    }
+
+    /// The relation a row result reads as (its relationships make it embeddable).
+    pub fn table_name(&self) -> Option<&str> {
+        self.returns
+            .composite
+            .then_some(self.returns.name.name.as_str())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -97,7 +172,9 @@ pub struct SchemaCache {
     /// Every relationship, by the table it starts from and the schema of the table it reaches
     /// (PostgREST's key: an embed only reaches tables of the request's schema).
     pub relationships: HashMap<(QualifiedName, String), Vec<Relationship>>,
-    pub functions: Vec<Function>,
+    /// Functions by name; overloads with fewer parameters first (PostgREST's order, which
+    /// its errors list them in).
+    pub routines: HashMap<QualifiedName, Vec<Routine>>,
     /// Bumped on every load; the statement cache is keyed to it.
     pub generation: u64,
 }
@@ -200,7 +277,7 @@ pub fn current(
                 pgrx::log!(
                     "budgetbee: schema cache loaded: {} relations, {} functions in {:.1} ms",
                     fresh.relations.len(),
-                    fresh.functions.len(),
+                    fresh.routines.values().map(Vec::len).sum::<usize>(),
                     started.elapsed().as_secs_f64() * 1000.0
                 );
             }

@@ -6,9 +6,11 @@
 //! prepares with variable parameter types), exactly like PostgREST's unknown-typed parameters:
 //! `id=eq.5` compares an integer column with an integer, `tags=cs.{a}` a text[] with a text[].
 
+mod call;
 mod mutate;
 mod read;
 
+pub use call::call;
 pub use mutate::mutate;
 pub use read::{count_plan, read};
 
@@ -68,6 +70,8 @@ pub struct RequestContext<'a> {
     pub path: &'a str,
     pub headers_json: &'a str,
     pub cookies_json: &'a str,
+    /// A called function's settings PostgREST hoists into the transaction.
+    pub function_settings: &'a [(String, String)],
 }
 
 pub fn request_context(ctx: &RequestContext) -> Statement {
@@ -81,11 +85,16 @@ pub fn request_context(ctx: &RequestContext) -> Statement {
         ("request.headers", ctx.headers_json),
         ("request.cookies", ctx.cookies_json),
     ];
-    let calls: Vec<String> = settings
+    let function_settings = ctx
+        .function_settings
         .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()));
+    let calls: Vec<String> = settings
+        .into_iter()
+        .chain(function_settings)
         .map(|(name, value)| {
-            let n = s.bind(*name);
-            let v = s.bind(*value);
+            let n = s.bind(name);
+            let v = s.bind(value);
             format!("pg_catalog.set_config({n}::text, {v}::text, true)")
         })
         .collect();
@@ -144,9 +153,11 @@ mod unit {
             path: "/t",
             headers_json: "{}",
             cookies_json: "{}",
+            function_settings: &[("statement_timeout".into(), "7s".into())],
         });
         assert!(!s.text.contains("anon"));
-        assert_eq!(s.params.len(), 14);
+        assert_eq!(s.params.len(), 16);
+        assert_eq!(s.params[15], "7s");
         assert_eq!(s.params[3], "anon'; --");
         assert_eq!(s.params[1], "\"public\", \"public\"");
     }

@@ -137,7 +137,7 @@ pub(super) fn node_query(s: &mut Statement, node: &ReadNode) -> String {
 
 /// PostgREST's count query (`readPlanToCountQuery`): the node's rows by its filters only, an
 /// `!inner` embed as `EXISTS`, a null-embed filter as `[NOT] EXISTS`.
-fn count_query(s: &mut Statement, node: &ReadNode) -> String {
+pub(super) fn count_query(s: &mut Statement, node: &ReadNode) -> String {
     let q = name(&node.qualifier());
     let mut conditions: Vec<String> = node
         .conditions
@@ -210,7 +210,7 @@ fn tree(negated: bool, or: bool, inner: Vec<String>) -> String {
 fn from(node: &ReadNode) -> String {
     let mut f = match &node.source {
         Source::Relation(r) => name(r),
-        Source::WriteResult => quote_ident("pgrst_source"),
+        Source::Produced => quote_ident("pgrst_source"),
         // The argument is cast to the table type: a write's `pgrst_source` or an overloaded
         // function would otherwise not resolve.
         Source::Computed {
@@ -601,7 +601,7 @@ fn operator(op: Operator) -> &'static str {
 
 /// `in.(a,"b,c")` → the PostgreSQL array literal `{"a","b,c"}`, bound as one parameter so the
 /// statement text does not depend on the list's length.
-fn array_literal(items: &[String]) -> String {
+pub(super) fn array_literal(items: &[String]) -> String {
     let quoted: Vec<String> = items
         .iter()
         .map(|i| format!("\"{}\"", i.replace('\\', "\\\\").replace('"', "\\\"")))

@@ -20,6 +20,7 @@
 //!   asJsonSingleF (`application/vnd.pgrst.object+json`), 406 PGRST116 otherwise (Error.hs
 //!   SingularityError). HEAD runs the read for the headers only.
 //! - Specs: QuerySpec/EmbedDisambiguationSpec ("can embed by column"), ComputedRelsSpec, SingularSpec.
+//!
 //! Every body is PostgreSQL 17's output for that statement over the fixture in main.rs.
 use super::*;
 

@@ -17,6 +17,7 @@
 //!   (SpreadQueriesSpec aggDisabledSpec "fails when it's a one-to-many relationship and aggregates
 //!   are disabled"), so the successful ones run on agg_cluster().
 //! - Specs: SpreadQueriesSpec, EmbedDisambiguationSpec (spreads through a junction).
+//!
 //! ASSUMPTION marks: the ordering inside to-many spread arrays is derived from
 //! addToManyOrderSelects/pgFmtSpreadJoinSelectItem, not pinned by a v13 spec test.
 use super::*;

@@ -361,3 +361,30 @@ fn arbitrary_input_never_panics() {
         let _ = parse_logic(false, true, &format!("(a.eq.{s})"));
     }
 }
+
+#[test]
+fn function_arguments_are_values_the_filter_grammar_rejects_untouched() {
+    for arg in [
+        "5",
+        "",
+        "hello world",
+        "eq",
+        "gt5",
+        "not",
+        "index",
+        "{1,2}",
+        "isx",
+    ] {
+        assert!(is_argument(arg), "{arg:?} is an argument");
+    }
+    for filter in [
+        "eq.5", "gt.2", "not.eq.1", "in.(1,2)", "is.null", "cs.{a}", "fts.x",
+    ] {
+        assert!(!is_argument(filter), "{filter:?} is a filter");
+    }
+    // Committed to a filter, and not a valid one: an error, not an argument.
+    for bad in ["is.x", "in.5", "not.5"] {
+        assert!(!is_argument(bad), "{bad:?}");
+        assert!(parse_filter(f("c"), bad).is_err(), "{bad:?}");
+    }
+}

@@ -10,3 +10,10 @@ SELECT ('7b000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid,
 FROM generate_series(1, 1000) g
 ON CONFLICT (id) DO NOTHING;
 ANALYZE transactions;
+
+-- A STABLE set-returning function for the RPC row: the 100 latest transactions since a date.
+CREATE OR REPLACE FUNCTION bench_transactions_since(since timestamptz)
+RETURNS SETOF transactions LANGUAGE sql STABLE AS $$
+  SELECT * FROM transactions WHERE transaction_date >= since
+  ORDER BY transaction_date DESC, id LIMIT 100
+$$;

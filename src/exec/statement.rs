@@ -72,7 +72,9 @@ pub fn execute(text: &str, params: &[String], generation: u64, keep: bool) -> Re
             })
             .collect();
         let nulls: Vec<c_char> = vec![b' ' as c_char; datums.len()];
+        let timer = StatementTimer::arm();
         let rc = pg_sys::SPI_execute_plan(plan, datums.as_mut_ptr(), nulls.as_ptr(), false, 0);
+        timer.completed();
         if !keep {
             pg_sys::SPI_freeplan(plan);
         }
@@ -124,6 +126,58 @@ fn prepared(
         );
     });
     Ok((plan, inputs))
+}
+
+/// `statement_timeout` for one statement, armed as PostgreSQL arms it for each statement a
+/// client sends (a background worker's SPI statements get no timer otherwise). It reads the
+/// setting as the request left it, so a function's hoisted `SET statement_timeout` and a role's
+/// or database's default apply. Disarmed when dropped, also when the statement raised.
+struct StatementTimer {
+    armed: bool,
+}
+
+impl StatementTimer {
+    fn arm() -> StatementTimer {
+        // SAFETY: main thread; StatementTimeout is the GUC's variable, and the timeout module
+        // was initialised by the worker's start (InitPostgres registers STATEMENT_TIMEOUT).
+        unsafe {
+            let ms = pg_sys::StatementTimeout;
+            if ms > 0 {
+                enable_timeout_after(STATEMENT_TIMEOUT, ms);
+            }
+            StatementTimer { armed: ms > 0 }
+        }
+    }
+
+    /// The statement finished: a timeout that fired just as it did cancels nothing, as
+    /// PostgreSQL drops a cancel that arrives between statements.
+    fn completed(self) {
+        // SAFETY: main thread; reads and clears the flags the timeout handler sets.
+        unsafe {
+            if self.armed && get_timeout_indicator(STATEMENT_TIMEOUT, true) {
+                pg_sys::QueryCancelPending = 0;
+            }
+        }
+    }
+}
+
+impl Drop for StatementTimer {
+    fn drop(&mut self) {
+        if self.armed {
+            // SAFETY: main thread; disarming a timeout is always allowed.
+            unsafe { disable_timeout(STATEMENT_TIMEOUT, false) };
+        }
+    }
+}
+
+/// utils/timeout.h's `STATEMENT_TIMEOUT` (fourth of `TimeoutId`, PostgreSQL 15 to 17).
+const STATEMENT_TIMEOUT: c_int = 3;
+
+unsafe extern "C-unwind" {
+    // utils/timeout.h, not in pgrx's bindings.
+    fn enable_timeout_after(id: c_int, delay_ms: c_int);
+    fn disable_timeout(id: c_int, keep_indicator: bool);
+    fn get_timeout_indicator(id: c_int, reset_indicator: bool) -> bool;
 }
 
 /// Where `setup_parse_variable_parameters` keeps the types it infers during analysis.

@@ -128,6 +128,9 @@ CREATE FUNCTION my_isolation() RETURNS text LANGUAGE sql STABLE
   SET default_transaction_isolation = 'serializable' AS $$ SELECT current_setting('transaction_isolation') $$;
 CREATE FUNCTION my_work_mem() RETURNS text LANGUAGE sql STABLE
   SET work_mem = '7MB' AS $$ SELECT current_setting('work_mem') $$;
+-- Hoisted, its 100 ms timeout covers the whole statement and cancels the half-second sleep.
+CREATE FUNCTION sleepy() RETURNS int LANGUAGE sql STABLE
+  SET statement_timeout = '100ms' AS $$ SELECT 1 FROM pg_sleep(0.5) $$;
 
 -- Errors raised inside functions.
 CREATE FUNCTION raise_p0001() RETURNS int LANGUAGE plpgsql AS
@@ -254,6 +257,22 @@ fn tx_cluster() -> &'static Cluster {
         ClusterBuilder::new("rpc-tx")
             .pool(2)
             .setting("budgetbee.db_tx_end", "rollback-allow-override")
+            .fixture(FIXTURE)
+            .start()
+    })
+}
+
+/// `db_hoisted_tx_settings` without `statement_timeout`: a function's own timeout is then only
+/// PostgreSQL's, set on entry, too late to time the statement already running.
+fn unhoisted_cluster() -> &'static Cluster {
+    static C: OnceLock<Cluster> = OnceLock::new();
+    C.get_or_init(|| {
+        ClusterBuilder::new("rpc-unhoisted")
+            .pool(1)
+            .setting(
+                "budgetbee.db_hoisted_tx_settings",
+                "default_transaction_isolation",
+            )
             .fixture(FIXTURE)
             .start()
     })

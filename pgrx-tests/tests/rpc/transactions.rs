@@ -726,3 +726,60 @@ fn prefer_count_on_calls() {
         ],
     );
 }
+
+/// A hoisted `statement_timeout` times the call itself, as a client statement is timed: the
+/// 100 ms of `sleepy`'s `SET` cancel its half-second sleep (57014, 500 by PostgREST's table, whose
+/// class 57 is a server error). Not hoisted, PostgreSQL only applies the setting once the
+/// function runs, which times nothing, and the call completes. Either way the worker serves on.
+#[test]
+fn hoisted_statement_timeout_cancels_the_call() {
+    let canceled = WriteCase {
+        name: "SET statement_timeout = '100ms' hoisted: the half-second call is canceled",
+        method: "POST",
+        path: "/rpc/sleepy",
+        headers: &[JSON],
+        request_body: "{}",
+        status: 500,
+        expect_headers: &[("Proxy-Status", "PostgREST; error=57014"), NO_PROFILE],
+        body: r#"{"code":"57014","details":null,"hint":null,"message":"canceling statement due to statement timeout"}"#,
+        check: ("", ""),
+    };
+    run_write_cases(
+        cluster(),
+        &[
+            WriteCase {
+                name: "SET statement_timeout = '100ms' hoisted: the same over GET",
+                method: "GET",
+                request_body: "",
+                headers: &[],
+                ..canceled
+            },
+            canceled,
+            WriteCase {
+                name: "the next call on the same cluster is served",
+                method: "GET",
+                path: "/rpc/hello",
+                headers: &[],
+                request_body: "",
+                status: 200,
+                expect_headers: &[PROFILE],
+                body: r#""hello""#,
+                check: ("", ""),
+            },
+        ],
+    );
+    run_write_cases(
+        unhoisted_cluster(),
+        &[WriteCase {
+            name: "statement_timeout not in db_hoisted_tx_settings: the call completes",
+            method: "POST",
+            path: "/rpc/sleepy",
+            headers: &[JSON],
+            request_body: "{}",
+            status: 200,
+            expect_headers: &[("Content-Range", "0-0/*")],
+            body: "1",
+            check: ("", ""),
+        }],
+    );
+}

@@ -1,0 +1,7 @@
+-- PostgREST v13's transaction for `POST /rpc/bench_transactions_since` with
+-- {"since":"2026-01-01T00:00:00Z"} (a STABLE function, so READ ONLY; the body read by
+-- json_to_record typed by the parameter, the call LATERAL, its rows read as the table's).
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT pg_catalog.set_config('search_path', '"public", "public"', true), pg_catalog.set_config('role', 'anon', true), pg_catalog.set_config('request.method', 'POST', true), pg_catalog.set_config('request.path', '/rpc/bench_transactions_since', true), pg_catalog.set_config('request.headers', '{"host":"127.0.0.1:5101","content-type":"application/json","content-length":"33"}', true), pg_catalog.set_config('request.cookies', '{}', true);
+WITH pgrst_source AS (SELECT pgrst_call.* FROM (SELECT '{"since":"2026-01-01T00:00:00Z"}'::json AS json_data) pgrst_payload, LATERAL (SELECT "since" FROM json_to_record(pgrst_payload.json_data) AS _("since" timestamp with time zone) LIMIT 1) pgrst_body , LATERAL "public"."bench_transactions_since"("since" := pgrst_body."since") pgrst_call) SELECT null::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, coalesce(json_agg(_postgrest_t), '[]') AS body, nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status, '' AS response_inserted FROM (SELECT "bench_transactions_since".* FROM "pgrst_source" AS "bench_transactions_since") _postgrest_t;
+COMMIT;

@@ -409,6 +409,17 @@ fn row_level_security_and_the_caller() {
                 check: ("", ""),
             },
             WriteCase {
+                name: "a function authenticated may not execute, with a token: 403, no WWW-Authenticate",
+                method: "POST",
+                path: "/rpc/admin_only",
+                headers: &[SEND_JSON, ACCEPT_JSON, ("Authorization", a.as_str())],
+                request_body: "{}",
+                status: 403,
+                expect_headers: &[JSON, NO_WWW, ("Proxy-Status", "PostgREST; error=42501")],
+                body: r#"{"code":"42501","details":null,"hint":null,"message":"permission denied for function admin_only"}"#,
+                check: ("", ""),
+            },
+            WriteCase {
                 name: "count_my_transactions without a token: anon may not read the table, 401",
                 method: "GET",
                 path: "/rpc/count_my_transactions",

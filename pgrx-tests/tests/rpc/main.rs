@@ -230,6 +230,9 @@ CREATE FUNCTION whoami() RETURNS json LANGUAGE sql STABLE AS
   $$ SELECT json_build_object('uid', uid(), 'role', current_user) $$;
 REVOKE EXECUTE ON FUNCTION count_all_transactions() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION count_all_transactions() TO authenticated;
+-- No one but its owner may call this one: a caller with a token gets 403, not 401.
+CREATE FUNCTION admin_only() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'root' $$;
+REVOKE EXECUTE ON FUNCTION admin_only() FROM PUBLIC;
 
 -- db_pre_request: records the caller where the functions can read it.
 CREATE FUNCTION pre_request() RETURNS void LANGUAGE sql AS

@@ -1,28 +1,53 @@
-# bu-postgres with budgetbee: the seed's postgres:17.5 image plus the extension, preloaded.
-# Move the bu-postgrest environment block (PGRST_*) to this service and drop bu-postgrest.
-# Mirrors what `make install` does on a machine (cargo-pgrx 0.18.1, pgrx =0.18.1, Rust 1.95).
+# bu-postgres with budgetbee: the seed's postgres:17.5 image plus the extension, preloaded, and
+# a first-boot script (docker/initdb.d) that creates the API roles and the extension in
+# POSTGRES_DB. The bu-postgrest environment block (PGRST_*) moves to this service unchanged and
+# bu-postgrest goes away; see "Running in Docker (bu-postgres)" in README.md.
+#
+#   docker build -t budgetbee-postgres .
+#   docker run -e POSTGRES_PASSWORD=… -e POSTGRES_DB=budgetbee -e PGRST_DB_ANON_ROLE=anon \
+#     -e BUDGETBEE_LOAD_DEMO=true -p 5101:3000 budgetbee-postgres
+#
+# Both stages stay on the same tag: the build stage's server headers are 17's, the runtime is
+# the seed's 17.5.
+
+# --- build: cargo-pgrx 0.18.1 and pgrx =0.18.1 (Cargo.lock), Rust 1.95.0, as `make install` ---
 FROM postgres:17.5-bookworm AS builder
-RUN apt-get update && apt-get install -y --no-install-recommends \
-      build-essential clang libclang-dev pkg-config ca-certificates curl postgresql-server-dev-17 \
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+# DL3008 (pin apt versions): these packages live in this throw-away stage only. Debian and the
+# PGDG repository (postgresql-server-dev-17) keep only the newest build of each package, so an
+# exact pin stops building at the next point release; the pinned base tag, Cargo.lock and the
+# pinned toolchain are what make the build reproducible. PostgreSQL keeps the server ABI stable
+# within a major, so headers of any 17.x build an extension that loads into 17.5.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      build-essential ca-certificates clang curl libclang-dev pkg-config postgresql-server-dev-17 \
  && rm -rf /var/lib/apt/lists/*
-RUN curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain 1.95.0
 ENV PATH=/root/.cargo/bin:$PATH
-RUN cargo install cargo-pgrx --version 0.18.1 --locked \
+RUN curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs \
+      | sh -s -- -y --no-modify-path --profile minimal --default-toolchain 1.95.0 \
+ && cargo install cargo-pgrx --version 0.18.1 --locked \
  && cargo pgrx init --pg17 /usr/lib/postgresql/17/bin/pg_config
 WORKDIR /src
 COPY Cargo.toml Cargo.lock budgetbee.control ./
-COPY src ./src
 COPY pgrx-tests/Cargo.toml ./pgrx-tests/Cargo.toml
 COPY pgrx-tests/src ./pgrx-tests/src
-RUN cargo pgrx package --pg-config /usr/lib/postgresql/17/bin/pg_config
+COPY src ./src
+RUN cargo pgrx package --no-default-features --features pg17 \
+      --pg-config /usr/lib/postgresql/17/bin/pg_config
 
+# --- runtime: the official image, its entrypoint and its environment variables unchanged ---
 FROM postgres:17.5-bookworm
 COPY --from=builder /src/target/release/budgetbee-pg17/usr/lib/postgresql/17/lib/ /usr/lib/postgresql/17/lib/
 COPY --from=builder /src/target/release/budgetbee-pg17/usr/share/postgresql/17/extension/ /usr/share/postgresql/17/extension/
-# The official image copies the sample to postgresql.conf at first init.
-RUN echo "shared_preload_libraries = 'budgetbee'" >> /usr/share/postgresql/postgresql.conf.sample \
- && echo "max_worker_processes = 32" >> /usr/share/postgresql/postgresql.conf.sample
-COPY sql/roles.sql /docker-entrypoint-initdb.d/10-budgetbee-roles.sql
-# The API listens inside the container; publish it as the seed did (5101:3000).
-ENV PGRST_SERVER_HOST=*
+# initdb copies the sample into postgresql.conf on the first start: shared_preload_libraries and
+# max_worker_processes (docker/budgetbee.conf). A postgresql.conf of your own must keep both.
+COPY docker/budgetbee.conf sql/roles.sql sql/demo.sql /usr/share/budgetbee/
+RUN cat /usr/share/budgetbee/budgetbee.conf >> /usr/share/postgresql/postgresql.conf.sample
+# Run once by docker-entrypoint.sh on an empty data directory (executable in git, mode kept).
+COPY docker/initdb.d/ /docker-entrypoint-initdb.d/
+# The API listens on every address inside the container; publish it as the seed did (5101:3000).
+# BUDGETBEE_LOAD_DEMO=true loads sql/demo.sql into POSTGRES_DB at the first start.
+ENV PGRST_SERVER_HOST=* \
+    BUDGETBEE_LOAD_DEMO=false
 EXPOSE 3000

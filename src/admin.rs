@@ -52,3 +52,135 @@ COMMENT ON FUNCTION public.org_role() IS 'claims.organization_role of the reques
 "#,
     name = "claim_functions"
 );
+
+// ---------------------------------------------------------------------------------------------
+// What the workers are doing, from shared memory: for the database owner and members of
+// budgetbee_monitor (see the grants below), never for the API's roles.
+
+/// Microseconds since the Unix epoch as a timestamptz (`None` for 0, never).
+fn timestamp(us: i64) -> Option<pgrx::datetime::TimestampWithTimeZone> {
+    (us > 0).then(|| pgrx::datetime::to_timestamp(us as f64 / 1e6))
+}
+
+/// One row per worker: its state, requests served, the request in progress, its schema cache
+/// and its `jwks_url` keys.
+#[pg_extern(volatile, parallel_safe)]
+#[allow(clippy::type_complexity)]
+fn status() -> TableIterator<
+    'static,
+    (
+        name!(worker, i32),
+        name!(pid, i32),
+        name!(state, String),
+        name!(requests, i64),
+        name!(waiting, i32),
+        name!(method, Option<String>),
+        name!(path, Option<String>),
+        name!(
+            request_started,
+            Option<pgrx::datetime::TimestampWithTimeZone>
+        ),
+        name!(schema_cache_generation, i64),
+        name!(
+            schema_cache_loaded_at,
+            Option<pgrx::datetime::TimestampWithTimeZone>
+        ),
+        name!(jwks, String),
+        name!(last_seen, Option<pgrx::datetime::TimestampWithTimeZone>),
+    ),
+> {
+    let rows: Vec<_> = crate::stats::stats()
+        .workers()
+        .into_iter()
+        .map(|(index, w)| {
+            let (method, path, started) = match w.current {
+                Some((m, p, s)) => (Some(m), Some(p), timestamp(s)),
+                None => (None, None, None),
+            };
+            let jwks = match w.jwks_keys {
+                None => "none".to_string(),
+                Some(_) if w.jwks_fetched_us == 0 && w.jwks_failing => "failing".to_string(),
+                Some(_) if w.jwks_fetched_us == 0 => "fetching".to_string(),
+                Some(n) if w.jwks_failing => format!("{n} keys (last fetch failed)"),
+                Some(n) => format!("{n} keys"),
+            };
+            (
+                index,
+                w.pid,
+                w.state.name().to_string(),
+                w.requests as i64,
+                w.waiting as i32,
+                method,
+                path,
+                started,
+                w.schema_generation as i64,
+                timestamp(w.schema_loaded_us),
+                jwks,
+                timestamp(w.heartbeat_us),
+            )
+        })
+        .collect();
+    TableIterator::new(rows)
+}
+
+/// Requests by method, route kind and status since the server started or `reset_stats()`,
+/// summed over all workers; times in milliseconds, p50/p99 to the latency histogram's buckets.
+#[pg_extern(volatile, parallel_safe)]
+#[allow(clippy::type_complexity)]
+fn request_stats_rows() -> TableIterator<
+    'static,
+    (
+        name!(method, String),
+        name!(route, String),
+        name!(status, Option<i32>),
+        name!(requests, i64),
+        name!(total_ms, f64),
+        name!(max_ms, f64),
+        name!(p50_ms, f64),
+        name!(p99_ms, f64),
+        name!(since, Option<pgrx::datetime::TimestampWithTimeZone>),
+    ),
+> {
+    let s = crate::stats::stats();
+    let since = timestamp(s.reset_us.load(std::sync::atomic::Ordering::Relaxed));
+    let ms = |us: u64| us as f64 / 1000.0;
+    let rows: Vec<_> = s
+        .cells()
+        .into_iter()
+        .map(|c| {
+            (
+                c.method.to_string(),
+                c.route.name().to_string(),
+                (c.status != 0).then_some(i32::from(c.status)),
+                c.count as i64,
+                ms(c.total_us),
+                ms(c.max_us),
+                ms(c.quantile_us(0.5)),
+                ms(c.quantile_us(0.99)),
+                since,
+            )
+        })
+        .collect();
+    TableIterator::new(rows)
+}
+
+/// Empties `budgetbee.request_stats`.
+#[pg_extern(volatile)]
+fn reset_stats() {
+    crate::stats::stats().reset();
+}
+
+pgrx::extension_sql!(
+    r#"
+CREATE VIEW request_stats AS SELECT * FROM request_stats_rows();
+COMMENT ON VIEW request_stats IS 'budgetbee: requests by method, route kind and status, summed over all workers.';
+DO $$ BEGIN CREATE ROLE budgetbee_monitor NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+REVOKE ALL ON FUNCTION status(), request_stats_rows(), reset_stats() FROM PUBLIC;
+REVOKE ALL ON request_stats FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION status(), request_stats_rows(), reset_stats() TO budgetbee_monitor, pg_database_owner;
+GRANT SELECT ON request_stats TO budgetbee_monitor, pg_database_owner;
+GRANT USAGE ON SCHEMA @extschema@ TO budgetbee_monitor, pg_database_owner;
+"#,
+    name = "monitoring",
+    requires = [status, request_stats_rows, reset_stats]
+);

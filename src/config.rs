@@ -41,6 +41,16 @@ static DB_PRE_REQUEST: GucSetting<Option<CString>> = GucSetting::<Option<CString
 static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
+static ADMIN_SERVER_PORT: GucSetting<i32> = GucSetting::<i32>::new(0);
+static SERVER_TIMING_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
+static REQUEST_STATS: GucSetting<bool> = GucSetting::<bool>::new(true);
+static LOG_QUERY: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(Some(c"disabled"));
+static OPENAPI_MODE: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(Some(c"follow-privileges"));
+static OPENAPI_SERVER_PROXY_URI: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(None);
+static OPENAPI_SECURITY_ACTIVE: GucSetting<bool> = GucSetting::<bool>::new(false);
 static DB_HOISTED_TX_SETTINGS: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(
     Some(c"statement_timeout,plan_filter.statement_cost_limit,default_transaction_isolation"),
 );
@@ -115,6 +125,28 @@ impl TxEnd {
     }
 }
 
+/// PostgREST's `openapi-mode`: what `GET /` describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenApiMode {
+    /// Only what the requesting role may use (privileges checked per request).
+    FollowPrivileges,
+    /// Everything in the schema.
+    IgnorePrivileges,
+    /// `GET /` answers 404 PGRST126.
+    Disabled,
+}
+
+impl OpenApiMode {
+    /// Unknown values follow privileges, the default.
+    pub fn parse(s: &str) -> OpenApiMode {
+        match s.trim() {
+            "ignore-privileges" => OpenApiMode::IgnorePrivileges,
+            "disabled" => OpenApiMode::Disabled,
+            _ => OpenApiMode::FollowPrivileges,
+        }
+    }
+}
+
 /// Everything a worker needs, read once from the GUCs on the main thread (and again on SIGHUP).
 /// Owned Rust values only, so it may be shared with the I/O thread.
 #[derive(Clone, Debug)]
@@ -140,6 +172,20 @@ pub struct Config {
     pub db_tx_end: TxEnd,
     /// `db-aggregates-enabled`: `count()`, `sum()`, ... in `select`.
     pub db_aggregates_enabled: bool,
+    /// `admin-server-port`: `/live`, `/ready` and `/metrics` on this port; 0 turns it off.
+    pub admin_server_port: u16,
+    /// `server-timing-enabled`: a `Server-Timing` header on every answer.
+    pub server_timing_enabled: bool,
+    /// Count every request in `budgetbee.request_stats` and `/metrics` (budgetbee's own).
+    pub request_stats: bool,
+    /// `log-query = main-query`: log each request's SQL (at log_level info).
+    pub log_query: bool,
+    pub openapi_mode: OpenApiMode,
+    /// `openapi-server-proxy-uri`: the URL clients reach the API at, for the document's
+    /// host, basePath and schemes.
+    pub openapi_server_proxy_uri: Option<String>,
+    /// `openapi-security-active`: describe the JWT bearer scheme.
+    pub openapi_security_active: bool,
     /// `db-hoisted-tx-settings`: a function's `SET` clauses that also apply to its whole
     /// request transaction.
     pub db_hoisted_tx_settings: Vec<String>,
@@ -189,6 +235,16 @@ impl Config {
             jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),
             db_tx_end: TxEnd::parse(&DB_TX_END.get().map(lossy).unwrap_or_default()),
             db_aggregates_enabled: DB_AGGREGATES_ENABLED.get(),
+            admin_server_port: u16::try_from(ADMIN_SERVER_PORT.get()).unwrap_or(0),
+            server_timing_enabled: SERVER_TIMING_ENABLED.get(),
+            request_stats: REQUEST_STATS.get(),
+            log_query: LOG_QUERY
+                .get()
+                .map(lossy)
+                .is_some_and(|v| v.trim() == "main-query"),
+            openapi_mode: OpenApiMode::parse(&OPENAPI_MODE.get().map(lossy).unwrap_or_default()),
+            openapi_server_proxy_uri: non_empty(OPENAPI_SERVER_PROXY_URI.get().map(lossy)),
+            openapi_security_active: OPENAPI_SECURITY_ACTIVE.get(),
             db_hoisted_tx_settings: split_list(
                 &DB_HOISTED_TX_SETTINGS.get().map(lossy).unwrap_or_default(),
             ),
@@ -348,6 +404,15 @@ pub fn define_gucs() {
     env_boot_bool(&DB_PREPARED_STATEMENTS, &["PGRST_DB_PREPARED_STATEMENTS"]);
     env_boot_bool(&DB_AGGREGATES_ENABLED, &["PGRST_DB_AGGREGATES_ENABLED"]);
     env_boot_string(&DB_HOISTED_TX_SETTINGS, &["PGRST_DB_HOISTED_TX_SETTINGS"]);
+    env_boot_string(&OPENAPI_MODE, &["PGRST_OPENAPI_MODE"]);
+    env_boot_int(&ADMIN_SERVER_PORT, &["PGRST_ADMIN_SERVER_PORT"]);
+    env_boot_bool(&SERVER_TIMING_ENABLED, &["PGRST_SERVER_TIMING_ENABLED"]);
+    env_boot_string(&LOG_QUERY, &["PGRST_LOG_QUERY"]);
+    env_boot_string(
+        &OPENAPI_SERVER_PROXY_URI,
+        &["PGRST_OPENAPI_SERVER_PROXY_URI"],
+    );
+    env_boot_bool(&OPENAPI_SECURITY_ACTIVE, &["PGRST_OPENAPI_SECURITY_ACTIVE"]);
     env_boot_string(&DB_URI, &["PGRST_DB_URI"]);
     if let Some(level) = env_first(&["PGRST_LOG_LEVEL"]) {
         match LogLevel::parse(&level) {
@@ -536,6 +601,64 @@ pub fn define_gucs() {
         c"Allow aggregate functions (count(), sum(), avg(), max(), min()) in select (PGRST_DB_AGGREGATES_ENABLED).",
         c"Off: they are refused with 400 PGRST123, as in PostgREST; one aggregate over a large table can be costly.",
         &DB_AGGREGATES_ENABLED,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.admin_server_port",
+        c"Port of the admin server: GET /live, /ready, /metrics (PGRST_ADMIN_SERVER_PORT).",
+        c"0 (the default) turns it off. It listens on budgetbee.server_host.",
+        &ADMIN_SERVER_PORT,
+        0,
+        65535,
+        GucContext::Postmaster,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.server_timing_enabled",
+        c"Send a Server-Timing header (jwt, parse, plan, transaction, response) with every answer (PGRST_SERVER_TIMING_ENABLED).",
+        c"",
+        &SERVER_TIMING_ENABLED,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.request_stats",
+        c"Count every request by method, route kind and status, with its latency (budgetbee.request_stats, /metrics).",
+        c"On by default: a few atomic additions per request in shared memory.",
+        &REQUEST_STATS,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.log_query",
+        c"main-query logs the SQL of every request at log_level info; disabled (the default) does not (PGRST_LOG_QUERY).",
+        c"",
+        &LOG_QUERY,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.openapi_mode",
+        c"What GET / describes: follow-privileges, ignore-privileges or disabled (PGRST_OPENAPI_MODE).",
+        c"follow-privileges lists only what the requesting role may use; disabled answers 404 PGRST126.",
+        &OPENAPI_MODE,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.openapi_server_proxy_uri",
+        c"URL clients reach the API at, for the OpenAPI host, basePath and schemes (PGRST_OPENAPI_SERVER_PROXY_URI).",
+        c"Unset: server_host:server_port over http.",
+        &OPENAPI_SERVER_PROXY_URI,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.openapi_security_active",
+        c"Describe JWT bearer authentication in the OpenAPI document (PGRST_OPENAPI_SECURITY_ACTIVE).",
+        c"",
+        &OPENAPI_SECURITY_ACTIVE,
         GucContext::Sighup,
         GucFlags::default(),
     );

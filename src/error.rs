@@ -128,6 +128,11 @@ impl Error {
         )
     }
 
+    /// PGRST126: `GET /` with `openapi_mode = disabled`.
+    pub fn openapi_disabled() -> Error {
+        Error::api(404, "PGRST126", "Root endpoint metadata is disabled")
+    }
+
     /// PGRST101: `/rpc/<function>` takes GET, HEAD, POST and OPTIONS only.
     pub fn invalid_rpc_method(method: &str) -> Error {
         Error::api(

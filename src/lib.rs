@@ -10,6 +10,7 @@
 
 use auth::JWKS_RELOADS;
 use pgrx::prelude::*;
+use stats::STATS;
 
 mod admin;
 mod api;
@@ -22,6 +23,7 @@ mod plan;
 mod response;
 mod schema;
 mod sql;
+mod stats;
 mod threads;
 mod worker;
 
@@ -51,6 +53,7 @@ pub extern "C-unwind" fn _PG_init() {
     }
     config::define_gucs();
     pgrx::pg_shmem_init!(JWKS_RELOADS);
+    pgrx::pg_shmem_init!(STATS = stats::initial());
     schema::install_notify_hook();
     worker::register();
 }

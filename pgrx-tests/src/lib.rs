@@ -72,6 +72,37 @@ fn check(out: Output, what: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs one of `pgrx-tests/python/`'s scripts with the validators `.ci/setup` installs
+/// (`/opt/budgetbee/pytools`), `input` on stdin; returns whether it succeeded and its stdout.
+pub fn python(script: &str, args: &[&str], input: &str) -> (bool, String) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("python");
+    let tools = Path::new("/opt/budgetbee/pytools");
+    assert!(
+        tools.join(".requirements.txt").exists(),
+        "the Python validators are not installed in {}: run .ci/setup (make test does)",
+        tools.display()
+    );
+    let mut child = Command::new("python3")
+        .arg(dir.join(script))
+        .args(args)
+        .env("PYTHONPATH", tools)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    let out = child.wait_with_output().expect("python3 finishes");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()

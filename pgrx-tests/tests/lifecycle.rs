@@ -40,10 +40,12 @@ fn pgrst_environment_reaches_the_server_and_explicit_gucs_win() {
         (r.status, r.text()),
         (200, r#"[{"greeting":"hi"}]"#.to_string())
     );
+    // PostgREST's access line (wai's Apache format, the user being the request's role).
+    let log = c.log();
     assert!(
-        c.log().contains(r#"budgetbee: "GET /hello" 200"#),
-        "info level logs requests:\n{}",
-        c.log()
+        log.contains("budgetbee: 127.0.0.1 - anon [")
+            && log.contains(r#"] "GET /hello HTTP/1.1" 200 - "" """#),
+        "info level logs requests:\n{log}"
     );
     c.stop_fast();
 }

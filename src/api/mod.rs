@@ -35,6 +35,9 @@ pub enum Action {
     /// `/rpc/<function>`: GET and HEAD take the arguments from the query string, POST from
     /// the body.
     Call(Invoke),
+    /// GET or HEAD on `/`: the OpenAPI description of the schema; `/openapi.json` asks for
+    /// the OpenAPI 3.1 document (`v3`).
+    Inspect { head: bool, v3: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +52,7 @@ impl Action {
     pub fn is_read(&self) -> bool {
         matches!(
             self,
-            Action::Read { .. } | Action::Call(Invoke::Get | Invoke::Head)
+            Action::Read { .. } | Action::Call(Invoke::Get | Invoke::Head) | Action::Inspect { .. }
         )
     }
 }
@@ -178,15 +181,20 @@ impl ApiRequest {
                 ));
             }
             (_, Resource::Rpc(_)) => return Err(Error::invalid_rpc_method(method)),
-            ("GET" | "HEAD" | "OPTIONS", Resource::Root) => {
+            ("GET" | "HEAD", Resource::Root { v3 }) => Action::Inspect {
+                head: method == "HEAD",
+                v3: *v3,
+            },
+            ("OPTIONS", Resource::Root { .. }) => {
                 return Err(Error::not_implemented(
-                    "the root endpoint (OpenAPI) is not served by this version of budgetbee",
+                    "OPTIONS is not served by this version of budgetbee",
                 ));
             }
             _ => return Err(Error::unsupported_method(method)),
         };
-        let (Resource::Relation(resource) | Resource::Rpc(resource)) = resource else {
-            unreachable!("the root endpoint is refused above")
+        let resource = match resource {
+            Resource::Relation(name) | Resource::Rpc(name) => name,
+            Resource::Root { .. } => String::new(),
         };
         let header = |name: &str| {
             headers
@@ -225,7 +233,7 @@ impl ApiRequest {
                 &body,
                 columns.as_deref(),
             )),
-            Action::Read { .. } | Action::Delete | Action::Call(_) => None,
+            Action::Read { .. } | Action::Delete | Action::Call(_) | Action::Inspect { .. } => None,
         };
         let content_type = ContentType::of(header("content-type"));
         // A call's body is read before the function is looked up, as PostgREST does.
@@ -269,7 +277,10 @@ impl ApiRequest {
 }
 
 enum Resource {
-    Root,
+    /// `/`, or `/openapi.json` for the OpenAPI 3.1 document (budgetbee's; PostgREST has none).
+    Root {
+        v3: bool,
+    },
     Relation(String),
     Rpc(String),
 }
@@ -288,7 +299,8 @@ fn resource_of(path: &str) -> Result<Resource, Error> {
         .map(decode)
         .collect();
     match segments.as_slice() {
-        [s] if s.is_empty() => Ok(Resource::Root),
+        [s] if s.is_empty() => Ok(Resource::Root { v3: false }),
+        [s] if s == "openapi.json" => Ok(Resource::Root { v3: true }),
         [rel] => Ok(Resource::Relation(rel.clone())),
         // `/rpc/` names the function "" (PostgREST's path segments keep the empty last one).
         [rpc, func] if rpc == "rpc" => Ok(Resource::Rpc(func.clone())),
@@ -533,7 +545,13 @@ mod unit {
             Action::Call(Invoke::Get)
         );
         assert_eq!(get("/rpc/", None).unwrap().resource, "");
-        assert_eq!(get("/", None).unwrap_err().code(), "PGRST127");
+        assert_eq!(
+            get("/", None).unwrap().action,
+            Action::Inspect {
+                head: false,
+                v3: false
+            }
+        );
         let e = ApiRequest::parse("BREW", "/t", None, &[], bytes::Bytes::new()).unwrap_err();
         assert_eq!(e.code(), "PGRST117");
         assert_eq!(e.status(false), 405);

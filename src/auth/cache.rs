@@ -21,6 +21,10 @@ impl TokenCache {
         self.capacity = capacity;
     }
 
+    pub fn enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
     pub fn get(&mut self, token: &str, now: i64) -> Option<Auth> {
         let (auth, exp) = self.entries.get(token)?;
         if exp.is_some_and(|exp| now - 30 > exp) {
@@ -38,6 +42,9 @@ impl TokenCache {
             match self.order.pop_front() {
                 Some(old) => {
                     self.entries.remove(&old);
+                    crate::stats::stats()
+                        .jwt_cache_evictions
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 None => break,
             }

@@ -43,6 +43,8 @@ struct State {
     url: Option<String>,
     url_keys: Option<KeySet>,
     fetched_at: Option<Instant>,
+    /// When the last fetch failed (it keeps the last good keys).
+    failed_at: Option<Instant>,
     last_attempt: Option<Instant>,
     fetcher: Option<jwks::Fetcher>,
     reloads_seen: u64,
@@ -89,7 +91,12 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
         s.refresh_keys(cfg, false);
         s.cache.set_capacity(cfg.jwt_cache_max_entries);
         let now = now();
+        let counters = crate::stats::stats();
+        if s.cache.enabled() {
+            counters.jwt_cache_requests.fetch_add(1, Ordering::Relaxed);
+        }
         if let Some(hit) = s.cache.get(token, now) {
+            counters.jwt_cache_hits.fetch_add(1, Ordering::Relaxed);
             return Ok(hit);
         }
         let mut keys = s.keys();
@@ -214,11 +221,37 @@ impl State {
                 self.fetched_at = Some(Instant::now());
                 self.cache.clear();
             }
-            Err(e) => pgrx::warning!(
-                "budgetbee: could not fetch the JWKS, keeping the last good keys: {e}"
-            ),
+            Err(e) => {
+                self.failed_at = Some(Instant::now());
+                pgrx::warning!(
+                    "budgetbee: could not fetch the JWKS, keeping the last good keys: {e}"
+                )
+            }
         }
     }
+}
+
+/// `jwks_url`'s keys as `budgetbee.status()` shows them: how many the last fetch gave (`None`
+/// without a URL), when (microseconds since the epoch, 0 never), and whether the last attempt
+/// failed.
+pub fn jwks_status() -> (Option<usize>, i64, bool) {
+    STATE.with(|s| {
+        let s = s.borrow();
+        if s.url.is_none() {
+            return (None, 0, false);
+        }
+        let ago = |t: Instant| crate::stats::now_us() - t.elapsed().as_micros() as i64;
+        let failing = match (s.failed_at, s.fetched_at) {
+            (Some(f), Some(ok)) => f > ok,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        (
+            Some(s.url_keys.as_ref().map_or(0, |k| k.keys.len())),
+            s.fetched_at.map_or(0, ago),
+            failing,
+        )
+    })
 }
 
 /// Called by the worker at start and whenever it wakes: keeps `jwks_url` fresh without waiting

@@ -8,7 +8,7 @@ pub mod statement;
 pub mod transaction;
 
 use crate::error::Error;
-use crate::plan::{CallPlan, Count, MediaType, MutatePlan, Plan, ReadPlan, TxOutcome};
+use crate::plan::{CallPlan, Count, InspectPlan, MediaType, MutatePlan, Plan, ReadPlan, TxOutcome};
 use crate::sql::{self, Statement};
 use pgrx::prelude::*;
 
@@ -27,6 +27,8 @@ pub struct ResultRow {
     pub inserted: i64,
     /// The first written row's primary key, as a JSON object.
     pub location: Option<String>,
+    /// `GET /`: what the role may see of the schema, as a JSON object.
+    pub inspected: Option<String>,
 }
 
 impl ResultRow {
@@ -47,6 +49,7 @@ impl ResultRow {
             response_status: column("response_status"),
             inserted: number("response_inserted").unwrap_or(0),
             location: column("location"),
+            inspected: column("inspected"),
         }
     }
 }
@@ -59,15 +62,30 @@ pub struct Context<'a> {
 }
 
 /// Keyed plans are dropped when the schema cache reloads (`generation`); `keep` is
-/// `db_prepared_statements`.
+/// `db_prepared_statements`; with `log`, each statement's text is kept for the access log
+/// (`log_query`).
 #[derive(Clone, Copy)]
 pub struct Statements {
     pub generation: u64,
     pub keep: bool,
+    pub log: bool,
+}
+
+thread_local! {
+    static LOGGED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The statements run since the last call, on one line each (`log_query`).
+pub fn take_logged() -> Vec<String> {
+    LOGGED.with(|l| std::mem::take(&mut *l.borrow_mut()))
 }
 
 impl Statements {
     fn run(self, stmt: &Statement) -> Result<statement::Rows, Error> {
+        if self.log {
+            let one_line = stmt.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            LOGGED.with(|l| l.borrow_mut().push(one_line));
+        }
         statement::execute(&stmt.text, &stmt.params, self.generation, self.keep)
     }
 }
@@ -75,7 +93,7 @@ impl Statements {
 /// Runs `plan` in the current transaction.
 pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Error> {
     let read_only = match plan {
-        Plan::Read(_) => true,
+        Plan::Read(_) | Plan::Inspect(_) => true,
         Plan::Call(p) => p.read_only,
         Plan::Mutate(_) => false,
     };
@@ -90,6 +108,7 @@ pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Erro
             Plan::Read(p) => read(p, st),
             Plan::Mutate(p) => mutate(p, st),
             Plan::Call(p) => call(p, st),
+            Plan::Inspect(p) => inspect(p, st),
         }
     })
 }
@@ -126,6 +145,10 @@ fn mutate(plan: &MutatePlan, st: Statements) -> Result<ResultRow, Error> {
 fn call(plan: &CallPlan, st: Statements) -> Result<ResultRow, Error> {
     let row = ResultRow::decode(st.run(&sql::call(plan))?);
     finish(row, plan.max_affected, plan.media, plan.tx, st)
+}
+
+fn inspect(plan: &InspectPlan, st: Statements) -> Result<ResultRow, Error> {
+    Ok(ResultRow::decode(st.run(&sql::inspect(plan))?))
 }
 
 /// PostgREST's checks after a write or a call, then the transaction end the request chose.

@@ -2,11 +2,13 @@
 //! keep-alive. It parses requests into `ApiRequest`s, hands them to the main thread, and writes
 //! back whatever comes out. Nothing here may call into Postgres (pgrx would panic).
 
+mod admin;
 mod lenient;
 
 use crate::api::ApiRequest;
 use crate::error::Error;
 use crate::response::{self, Response};
+use crate::stats::WorkerSlot;
 use crate::threads::Wake;
 use bytes::Bytes;
 use http_body_util::Full;
@@ -24,10 +26,27 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 
-/// One job for the main thread: a parsed request and where to send its response.
+/// One job for the main thread: a parsed request (or the answer already decided for one that
+/// could not be parsed, which the main thread only logs and counts), what the access log and
+/// the statistics need to know of it, and where to send its response.
 pub struct Job {
-    pub request: ApiRequest,
+    pub request: Result<ApiRequest, Response>,
+    pub meta: RequestMeta,
     pub reply: oneshot::Sender<Response>,
+}
+
+/// A request as the access log shows it, and when it arrived.
+pub struct RequestMeta {
+    pub method: String,
+    /// Path and query string as sent.
+    pub target: String,
+    pub version: &'static str,
+    pub peer: Option<std::net::IpAddr>,
+    pub referer: Option<String>,
+    pub user_agent: Option<String>,
+    pub received: std::time::Instant,
+    /// Reading and parsing the request on this thread.
+    pub parse: Duration,
 }
 
 /// A freshly accepted connection counts as load until it sends its first request (or this much
@@ -45,10 +64,13 @@ pub struct IoThread {
 }
 
 impl IoThread {
+    /// `admin`: the admin server's socket, when it is on; `slot`: this worker's statistics.
     pub fn spawn(
         socket: std::net::TcpListener,
+        admin: Option<std::net::TcpListener>,
         jobs: mpsc::Sender<Job>,
         wake: Arc<Wake>,
+        slot: Option<&'static WorkerSlot>,
     ) -> std::io::Result<IoThread> {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let finished = Arc::new(AtomicBool::new(false));
@@ -59,7 +81,14 @@ impl IoThread {
                 let result = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
-                    .and_then(|rt| rt.block_on(serve(socket, jobs, wake.clone(), shutdown_rx)));
+                    .and_then(|rt| {
+                        rt.block_on(async {
+                            if let Some(admin) = admin {
+                                tokio::spawn(admin::serve(admin, shutdown_rx.clone()));
+                            }
+                            serve(socket, jobs, wake.clone(), slot, shutdown_rx).await
+                        })
+                    });
                 if let Err(e) = result {
                     // Not elog: this thread may not call Postgres. stderr reaches the server log.
                     eprintln!("budgetbee: I/O thread stopped: {e}");
@@ -145,6 +174,7 @@ async fn serve(
     socket: std::net::TcpListener,
     jobs: mpsc::Sender<Job>,
     wake: Arc<Wake>,
+    slot: Option<&'static WorkerSlot>,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(socket)?;
@@ -162,12 +192,13 @@ async fn serve(
             _ = shutdown.changed() => break 'accepting,
             _ = load_rx.changed() => continue,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
+                Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     let fresh = Fresh::new(&load);
                     let (jobs, wake, load, fresh2) = (jobs.clone(), wake.clone(), load.clone(), fresh.clone());
                     let service = service_fn(move |req| {
-                        handle(req, jobs.clone(), wake.clone(), load.clone(), fresh2.clone())
+                        let to = Handover { jobs: jobs.clone(), wake: wake.clone(), slot, peer: peer.ip() };
+                        handle(req, to, load.clone(), fresh2.clone())
                     });
                     let conn = http1::Builder::new()
                         .timer(TokioTimer::new())
@@ -199,14 +230,23 @@ async fn serve(
     Ok(())
 }
 
-async fn handle(
-    req: hyper::Request<Incoming>,
+/// Where a request goes once read: the main thread's queue, its wake fd, this worker's
+/// statistics slot, and who sent it.
+struct Handover {
     jobs: mpsc::Sender<Job>,
     wake: Arc<Wake>,
+    slot: Option<&'static WorkerSlot>,
+    peer: std::net::IpAddr,
+}
+
+async fn handle(
+    req: hyper::Request<Incoming>,
+    to: Handover,
     load: Load,
     fresh: Fresh,
 ) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
     fresh.release();
+    let received = std::time::Instant::now();
     let head = req.method() == hyper::Method::HEAD;
     let headers: Vec<(String, String)> = req
         .headers()
@@ -218,28 +258,58 @@ async fn handle(
             )
         })
         .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
-    let body = match read_body(req).await {
-        Ok(b) => b,
-        Err(e) => return Ok(into_hyper(response::error(&e, false), head)),
+    let mut meta = RequestMeta {
+        target: req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| path.clone(), |pq| pq.as_str().to_string()),
+        version: match req.version() {
+            hyper::Version::HTTP_10 => "HTTP/1.0",
+            _ => "HTTP/1.1",
+        },
+        peer: Some(to.peer),
+        referer: header("referer"),
+        user_agent: header("user-agent"),
+        received,
+        parse: Duration::ZERO,
+        method: method.clone(),
     };
-    let parsed = ApiRequest::parse(&method, &path, query.as_deref(), &headers, body);
-    let response = match parsed {
-        Err(e) => response::error(&e, false),
-        Ok(request) => {
-            let _in_flight = InFlight::new(&load);
-            let (reply, answer) = oneshot::channel();
-            if jobs.send(Job { request, reply }).is_err() {
-                response::error(&Error::worker_unavailable(), false)
-            } else {
-                wake.notify();
-                answer
-                    .await
-                    .unwrap_or_else(|_| response::error(&Error::worker_unavailable(), false))
-            }
+    let request = match read_body(req).await {
+        Ok(body) => ApiRequest::parse(&method, &path, query.as_deref(), &headers, body)
+            .map_err(|e| response::error(&e, false)),
+        Err(e) => Err(response::error(&e, false)),
+    };
+    meta.parse = received.elapsed();
+    // Every request goes to the main thread, a refused one too, to be logged and counted.
+    let _in_flight = InFlight::new(&load);
+    let (reply, answer) = oneshot::channel();
+    let response = if to
+        .jobs
+        .send(Job {
+            request,
+            meta,
+            reply,
+        })
+        .is_err()
+    {
+        response::error(&Error::worker_unavailable(), false)
+    } else {
+        if let Some(slot) = to.slot {
+            slot.enqueue();
         }
+        to.wake.notify();
+        answer
+            .await
+            .unwrap_or_else(|_| response::error(&Error::worker_unavailable(), false))
     };
     Ok(into_hyper(response, head))
 }

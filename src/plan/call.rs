@@ -413,6 +413,8 @@ mod unit {
             volatility: Volatility::Immutable,
             isolation: None,
             settings: Vec::new(),
+            description: None,
+            oid: 0,
         }
     }
 

@@ -17,12 +17,16 @@ fn table(name: &str, columns: &[(&str, &str)], pk: &[&str]) -> Relation {
             .map(|(n, t)| Column {
                 name: (*n).into(),
                 type_name: (*t).into(),
-                type_oid: 0,
                 nullable: true,
-                default: None,
+                data_type: (*t).into(),
+                ..Default::default()
             })
             .collect(),
         primary_key: pk.iter().map(|c| (*c).to_string()).collect(),
+        insertable: true,
+        updatable: true,
+        deletable: true,
+        ..Default::default()
     }
 }
 

@@ -4,6 +4,7 @@
 //! representation is negotiated (`negotiate`). `sql` formats a plan without looking anything up.
 
 mod call;
+mod inspect;
 mod mutate;
 mod negotiate;
 mod read;
@@ -20,6 +21,7 @@ pub use crate::api::{
 };
 pub use crate::schema::QualifiedName;
 pub use call::{ArgValue, Arguments, CallPlan};
+pub use inspect::{InspectPlan, OpenApiVersion, TableDoc};
 pub use mutate::{Conflict, MutatePlan, Mutation, TxOutcome};
 pub use negotiate::{MediaType, negotiate};
 pub use read::aggregate_name;
@@ -37,6 +39,7 @@ pub enum Plan {
     Read(ReadPlan),
     Mutate(MutatePlan),
     Call(CallPlan),
+    Inspect(InspectPlan),
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +62,7 @@ impl Plan {
             Plan::Read(p) => &p.schema,
             Plan::Mutate(p) => &p.schema,
             Plan::Call(p) => &p.schema,
+            Plan::Inspect(p) => &p.schema,
         }
     }
 
@@ -66,7 +70,7 @@ impl Plan {
     pub fn isolation(&self) -> Option<crate::schema::Isolation> {
         match self {
             Plan::Call(p) => p.isolation,
-            Plan::Read(_) | Plan::Mutate(_) => None,
+            Plan::Read(_) | Plan::Mutate(_) | Plan::Inspect(_) => None,
         }
     }
 }
@@ -75,9 +79,21 @@ impl Plan {
 /// schema profile, the relation, then the read or write itself. A call checks its
 /// preferences once the function and the read are planned, as PostgREST's `callReadPlan`.
 pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan, Error> {
-    if let Action::Call(invoke) = req.action {
-        let schema = profile(req, cfg)?;
-        return call::plan(req, cache, &schema, invoke, cfg).map(Plan::Call);
+    match req.action {
+        Action::Call(invoke) => {
+            let schema = profile(req, cfg)?;
+            return call::plan(req, cache, &schema, invoke, cfg).map(Plan::Call);
+        }
+        Action::Inspect { head, v3 } => {
+            let schema = profile(req, cfg)?;
+            let version = if v3 {
+                OpenApiVersion::OpenApi31
+            } else {
+                OpenApiVersion::Swagger2
+            };
+            return inspect::plan(req, cache, &schema, version, head, cfg).map(Plan::Inspect);
+        }
+        _ => {}
     }
     preferences(req)?;
     let schema = profile(req, cfg)?;
@@ -101,7 +117,7 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
         Action::Insert | Action::Update | Action::Put | Action::Delete => {
             mutate::plan(req, cache, relation, cfg).map(Plan::Mutate)
         }
-        Action::Call(_) => unreachable!("calls are planned above"),
+        Action::Call(_) | Action::Inspect { .. } => unreachable!("planned above"),
     }
 }
 

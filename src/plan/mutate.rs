@@ -107,7 +107,9 @@ pub fn plan(
         }
         Action::Update => Mutation::Update,
         Action::Delete => Mutation::Delete,
-        Action::Read { .. } | Action::Call(_) => unreachable!("reads and calls have their plans"),
+        Action::Read { .. } | Action::Call(_) | Action::Inspect { .. } => {
+            unreachable!("reads, calls and the root have their plans")
+        }
     };
     let conditions = req
         .query

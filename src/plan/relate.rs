@@ -224,6 +224,7 @@ fn describe(rel: &Relationship) -> serde_json::Value {
         | Cardinality::O2O {
             constraint,
             columns,
+            ..
         }
         | Cardinality::O2M {
             constraint,

@@ -3,6 +3,7 @@
 //! 200/201/204/206/416, and whatever SQL set in `response.headers` / `response.status`.
 
 mod error;
+mod openapi;
 
 pub use error::error;
 
@@ -10,7 +11,7 @@ use crate::api::prefer::{Honoured, Resolution};
 use crate::api::{Action, ApiRequest};
 use crate::error::Error;
 use crate::exec::ResultRow;
-use crate::plan::{CallPlan, MutatePlan, Plan, ReadPlan, Return};
+use crate::plan::{CallPlan, InspectPlan, MutatePlan, Plan, ReadPlan, Return};
 use serde_json::Value;
 
 /// What goes back to the client.
@@ -36,6 +37,7 @@ pub fn respond(
         Plan::Read(p) => read(p, req, result),
         Plan::Mutate(p) => mutate(p, req, result),
         Plan::Call(p) => call(p, req, result),
+        Plan::Inspect(p) => inspect(p, &result),
     };
     apply_response_gucs(&mut response, headers, status)?;
     // PostgREST names the schema beside the Content-Type: an answer without a body (a write
@@ -99,6 +101,20 @@ fn rows(status: u16, headers: Vec<(String, String)>, head: bool, result: ResultR
             Vec::new()
         } else {
             result.body.into_bytes()
+        },
+    }
+}
+
+/// `GET /`: the OpenAPI document of what the role may see (PostgREST's `openApiResponse`).
+fn inspect(plan: &InspectPlan, result: &ResultRow) -> Response {
+    let visible = openapi::Visible::parse(result.inspected.as_deref());
+    Response {
+        status: 200,
+        headers: vec![("Content-Type".into(), plan.version.content_type().into())],
+        body: if plan.head {
+            Vec::new()
+        } else {
+            openapi::document(plan, &visible).into_bytes()
         },
     }
 }
@@ -187,7 +203,9 @@ fn mutate(plan: &MutatePlan, req: &ApiRequest, result: ResultRow) -> Response {
                 200
             }
         }
-        Action::Read { .. } | Action::Call(_) => unreachable!("a write plan is a write"),
+        Action::Read { .. } | Action::Call(_) | Action::Inspect { .. } => {
+            unreachable!("a write plan is a write")
+        }
     };
     let applied = req.prefer.applied(Honoured {
         resolution: plan.resolution_applies,

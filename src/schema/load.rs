@@ -32,7 +32,33 @@ fn query<'c>(
     client.select(sql, None, args).map_err(err)
 }
 
+/// Loads the cache. As PostgREST's load, with an empty search_path: `format_type` and
+/// `regtype` then name every type outside pg_catalog with its schema, and defaults come
+/// schema-qualified. The search_path is put back afterwards (the request sets its own anyway).
 pub fn load(
+    client: &SpiClient<'_>,
+    schemas: &[String],
+    extra_search_path: &[String],
+) -> Result<SchemaCache, Error> {
+    let previous: String = query(
+        client,
+        "SELECT pg_catalog.current_setting('search_path'), pg_catalog.set_config('search_path', '', true)",
+        &[],
+    )?
+    .first()
+    .get(1)
+    .map_err(err)?
+    .unwrap_or_default();
+    let cache = load_catalog(client, schemas, extra_search_path)?;
+    query(
+        client,
+        "SELECT pg_catalog.set_config('search_path', $1, true)",
+        &[previous.into()],
+    )?;
+    Ok(cache)
+}
+
+fn load_catalog(
     client: &SpiClient<'_>,
     schemas: &[String],
     extra_search_path: &[String],
@@ -43,26 +69,35 @@ pub fn load(
         ..Default::default()
     };
     for row in query(client, COLUMNS, &[exposed()])? {
-        let schema: String = row.get(1).map_err(err)?.unwrap_or_default();
-        let name: String = row.get(2).map_err(err)?.unwrap_or_default();
-        let kind: String = row.get(3).map_err(err)?.unwrap_or_default();
-        let rel = cache
-            .relations
-            .entry((schema.clone(), name.clone()))
-            .or_insert_with(|| Relation {
+        let text = |i: usize| -> Result<Option<String>, Error> { row.get(i).map_err(err) };
+        let flag =
+            |i: usize| -> Result<bool, Error> { Ok(row.get(i).map_err(err)?.unwrap_or(false)) };
+        let schema = text(1)?.unwrap_or_default();
+        let name = text(2)?.unwrap_or_default();
+        let rel = match cache.relations.entry((schema.clone(), name.clone())) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => v.insert(Relation {
                 schema,
                 name,
-                kind: kind.chars().next().unwrap_or('r'),
-                columns: Vec::new(),
-                primary_key: Vec::new(),
-            });
-        if let Some(column) = row.get::<String>(4).map_err(err)? {
+                kind: text(3)?.and_then(|k| k.chars().next()).unwrap_or('r'),
+                description: text(13)?,
+                insertable: flag(14)?,
+                updatable: flag(15)?,
+                deletable: flag(16)?,
+                ..Default::default()
+            }),
+        };
+        if let Some(column) = text(4)? {
             rel.columns.push(Column {
                 name: column,
-                type_name: row.get(5).map_err(err)?.unwrap_or_default(),
+                type_name: text(5)?.unwrap_or_default(),
                 type_oid: row.get::<i64>(6).map_err(err)?.unwrap_or(0) as u32,
                 nullable: row.get(7).map_err(err)?.unwrap_or(true),
-                default: row.get(8).map_err(err)?,
+                default: text(8)?,
+                data_type: text(9)?.unwrap_or_default(),
+                max_length: row.get(10).map_err(err)?,
+                description: text(11)?,
+                enum_values: row.get(12).map_err(err)?.unwrap_or_default(),
             });
         }
     }
@@ -213,22 +248,12 @@ pub fn load(
     Ok(cache)
 }
 
-/// The functions of the exposed schemas, overloads with fewer parameters first. Read with an
-/// empty search_path so `regtype` names every type outside pg_catalog with its schema.
+/// The functions of the exposed schemas, overloads with fewer parameters first.
 fn routines(
     client: &SpiClient<'_>,
     schemas: &[String],
 ) -> Result<HashMap<QualifiedName, Vec<Routine>>, Error> {
     let exposed: DatumWithOid<'static> = schemas.to_vec().into();
-    let previous: String = query(
-        client,
-        "SELECT pg_catalog.current_setting('search_path'), pg_catalog.set_config('search_path', '', true)",
-        &[],
-    )?
-    .first()
-    .get(1)
-    .map_err(err)?
-    .unwrap_or_default();
     let mut routines: HashMap<QualifiedName, Vec<Routine>> = HashMap::new();
     for row in query(client, FUNCTIONS, &[exposed])? {
         let text = |i: usize| -> Result<String, Error> {
@@ -276,17 +301,14 @@ fn routines(
                 .map_err(err)?
                 .map(|s| Isolation::parse(&s)),
             settings: texts(14)?.into_iter().zip(texts(15)?).collect(),
+            description: row.get(16).map_err(err)?,
+            oid: row.get::<i64>(17).map_err(err)?.unwrap_or(0) as u32,
         };
         routines
             .entry(QualifiedName::new(&routine.schema, &routine.name))
             .or_default()
             .push(routine);
     }
-    query(
-        client,
-        "SELECT pg_catalog.set_config('search_path', $1, true)",
-        &[previous.into()],
-    )?;
     for overloads in routines.values_mut() {
         overloads.sort_by(|a, b| a.params.len().cmp(&b.params.len()).then_with(|| a.cmp(b)));
     }

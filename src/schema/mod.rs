@@ -41,7 +41,7 @@ impl QualifiedName {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Column {
     pub name: String,
     /// `format_type` of the column: what a cast to the column type is written as.
@@ -49,6 +49,13 @@ pub struct Column {
     pub type_oid: u32,
     pub nullable: bool,
     pub default: Option<String>,
+    /// PostgREST's `data_type`: a pg_catalog type without its modifier (`character varying`),
+    /// a domain over one as that type; what the OpenAPI document calls the column's format.
+    pub data_type: String,
+    pub max_length: Option<i32>,
+    pub description: Option<String>,
+    /// An enum's labels, in order.
+    pub enum_values: Vec<String>,
 }
 
 impl Column {
@@ -58,7 +65,7 @@ impl Column {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Relation {
     pub schema: String,
     pub name: String,
@@ -67,6 +74,12 @@ pub struct Relation {
     pub columns: Vec<Column>,
     /// A table's primary key; a view's is inferred from the table columns it shows.
     pub primary_key: Vec<String>,
+    pub description: Option<String>,
+    /// Whether it takes INSERT, UPDATE and DELETE (a view only when auto-updatable or given
+    /// INSTEAD OF triggers or rules).
+    pub insertable: bool,
+    pub updatable: bool,
+    pub deletable: bool,
 }
 
 impl Relation {
@@ -140,6 +153,8 @@ pub struct Routine {
     pub isolation: Option<Isolation>,
     /// Its other `SET` clauses, values lower-cased.
     pub settings: Vec<(String, String)>,
+    pub description: Option<String>,
+    pub oid: u32,
 }
 
 impl Routine {
@@ -247,6 +262,11 @@ pub fn watch_catalog() {
     }
 }
 
+/// The generation of the cache this worker holds (0: none loaded yet).
+pub fn loaded_generation() -> u64 {
+    CACHE.with(|c| c.borrow().as_ref().map_or(0, |c| c.generation))
+}
+
 /// Marks the cache stale (configuration changed, or an explicit reload).
 pub fn mark_stale() {
     STALE.store(true, Ordering::Relaxed);
@@ -270,8 +290,13 @@ pub fn current(
         return Ok(c);
     }
     let started = std::time::Instant::now();
+    let counters = crate::stats::stats();
     match reload(schemas) {
         Ok(mut fresh) => {
+            counters.schema_loads_ok.fetch_add(1, Ordering::Relaxed);
+            counters
+                .schema_load_us
+                .store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
             fresh.generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
             if log_reloads {
                 pgrx::log!(
@@ -286,6 +311,7 @@ pub fn current(
             Ok(fresh)
         }
         Err(e) => {
+            counters.schema_loads_failed.fetch_add(1, Ordering::Relaxed);
             pgrx::warning!(
                 "budgetbee: schema cache reload failed, serving the previous one: {e:?}"
             );

@@ -25,6 +25,8 @@ pub enum Cardinality {
     O2O {
         constraint: String,
         columns: ColumnPairs,
+        /// The inverse side: the relation the foreign key points at (PostgREST's `isParent`).
+        parent: bool,
     },
     M2M(Junction),
 }
@@ -216,6 +218,7 @@ fn to_one(one_to_one: bool, constraint: String, columns: ColumnPairs) -> Cardina
         Cardinality::O2O {
             constraint,
             columns,
+            parent: false,
         }
     } else {
         Cardinality::M2O {
@@ -277,6 +280,7 @@ fn view_relationships(deps: &[KeyDependency], rels: &[Relationship]) -> Vec<Rela
             Cardinality::O2O {
                 constraint,
                 columns,
+                parent: false,
             } => (constraint, columns, true),
             _ => continue,
         };
@@ -421,9 +425,11 @@ fn inverses(rels: &[Relationship]) -> Vec<Relationship> {
                     Cardinality::O2O {
                         constraint,
                         columns,
+                        parent,
                     } => Cardinality::O2O {
                         constraint: constraint.clone(),
                         columns: swap(columns),
+                        parent: !parent,
                     },
                     _ => return None,
                 };

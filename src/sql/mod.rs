@@ -7,10 +7,12 @@
 //! `id=eq.5` compares an integer column with an integer, `tags=cs.{a}` a text[] with a text[].
 
 mod call;
+mod inspect;
 mod mutate;
 mod read;
 
 pub use call::call;
+pub use inspect::inspect;
 pub use mutate::mutate;
 pub use read::{count_plan, read};
 

@@ -11,11 +11,11 @@
 mod listener;
 mod request;
 
-use crate::api::ApiRequest;
 use crate::config::{Config, LogLevel};
 use crate::exec;
-use crate::http::{self, Job};
+use crate::http::{self, Job, RequestMeta};
 use crate::response::Response;
+use crate::stats::{self, Route, State, WorkerSlot};
 use crate::threads::Wake;
 use pgrx::bgworkers::{BackgroundWorker, BackgroundWorkerBuilder, SignalWakeFlags};
 use pgrx::prelude::*;
@@ -30,7 +30,7 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(3);
 /// Called from `_PG_init` in the postmaster: bind the socket, register `db_pool` workers.
 pub fn register() {
     let cfg = Config::load();
-    let addr = match listener::bind(&cfg.server_host, cfg.server_port) {
+    let addr = match listener::bind(listener::Socket::Api, &cfg.server_host, cfg.server_port) {
         Ok(addr) => addr,
         Err(e) => {
             warning!(
@@ -45,6 +45,21 @@ pub fn register() {
         "budgetbee: listening on http://{addr} with {} workers",
         cfg.db_pool
     );
+    if cfg.admin_server_port > 0 {
+        match listener::bind(
+            listener::Socket::Admin,
+            &cfg.server_host,
+            cfg.admin_server_port,
+        ) {
+            Ok(admin) => log!("budgetbee: admin server listening on http://{admin}"),
+            Err(e) => warning!(
+                "budgetbee: could not listen on {}:{} for the admin server: {e}",
+                cfg.server_host,
+                cfg.admin_server_port
+            ),
+        }
+    }
+
     // SAFETY: reads a GUC global in the postmaster during `_PG_init`.
     let max_workers = unsafe { pg_sys::max_worker_processes };
     if cfg.db_pool > max_workers {
@@ -70,23 +85,43 @@ pub fn register() {
 pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     // SAFETY: the datum is the Int32 this worker was registered with.
     let index = unsafe { i32::from_datum(arg, false) }.unwrap_or(0);
-    let Some(socket) = listener::take_inherited() else {
+    let Some(socket) = listener::take_inherited(listener::Socket::Api) else {
         // Registered only after a successful bind, so this is a restart after the postmaster
         // lost the socket; nothing to serve.
         warning!("budgetbee worker {index}: no listening socket inherited; exiting");
         return;
     };
+    let admin = listener::take_inherited(listener::Socket::Admin);
     let wake = Arc::new(Wake::new().unwrap_or_else(|e| panic!("budgetbee: eventfd: {e}")));
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
+    let slot = stats::stats().worker(index);
+    stats::stats().pool_max.store(
+        u32::try_from(Config::load().db_pool).unwrap_or(0),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    if let Some(slot) = slot {
+        // SAFETY: reads this process's pid, set before any extension code runs.
+        slot.start(unsafe { pg_sys::MyProcPid });
+    }
 
     // The I/O thread must exist before signals are unblocked, so it inherits the fully blocked
     // mask and SIGTERM/SIGHUP/SIGINT are always delivered to this (main) thread.
-    let io = http::IoThread::spawn(socket, jobs_tx, wake.clone())
+    let io = http::IoThread::spawn(socket, admin, jobs_tx, wake.clone(), slot)
         .unwrap_or_else(|e| panic!("budgetbee: could not start the I/O thread: {e}"));
     BackgroundWorker::attach_signal_handlers(SignalWakeFlags::SIGHUP | SignalWakeFlags::SIGTERM);
 
     let mut cfg = Config::load();
     BackgroundWorker::connect_worker_to_spi(Some(&cfg.database), Some(&cfg.authenticator));
+    // Log lines and pg_stat_activity name the workers (log_line_prefix's %a).
+    // SAFETY: the main thread, connected, outside any transaction; both strings are static.
+    unsafe {
+        pg_sys::SetConfigOption(
+            c"application_name".as_ptr(),
+            c"budgetbee".as_ptr(),
+            pg_sys::GucContext::PGC_USERSET,
+            pg_sys::GucSource::PGC_S_SESSION,
+        );
+    }
     crate::schema::watch_catalog();
     crate::auth::set_waker(wake.clone());
     crate::auth::tick(&cfg);
@@ -96,6 +131,11 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
              can RESET ROLE to it. Use a NOINHERIT login role without superuser (budgetbee.authenticator).",
             cfg.authenticator
         );
+    }
+    request::warm_up(&cfg);
+    if let Some(slot) = slot {
+        slot.set_schema(crate::schema::loaded_generation());
+        slot.set_state(State::Idle);
     }
 
     let mut draining_since: Option<Instant> = None;
@@ -128,15 +168,20 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         if BackgroundWorker::sigterm_received() && draining_since.is_none() {
             io.begin_shutdown();
             draining_since = Some(Instant::now());
+            if let Some(slot) = slot {
+                slot.set_state(State::Stopping);
+            }
         }
 
         crate::auth::tick(&cfg);
+        if let Some(slot) = slot {
+            slot.heartbeat();
+            let (keys, fetched, failing) = crate::auth::jwks_status();
+            slot.set_jwks(keys, fetched, failing);
+        }
         wake.drain();
         while let Ok(job) = jobs_rx.try_recv() {
-            let response = request::handle(&job.request, &cfg);
-            log_request(&cfg, &job.request, &response);
-            // The client may have gone away; nothing to do then.
-            let _ = job.reply.send(response);
+            serve(job, &cfg, slot);
         }
 
         if let Some(since) = draining_since
@@ -146,6 +191,9 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         }
     }
     io.join_if_finished();
+    if let Some(slot) = slot {
+        slot.stop();
+    }
     log!("budgetbee worker {index}: shut down");
     // Exit code 1 so that a worker stopped on its own (pg_terminate_backend) is restarted; during
     // a server shutdown nothing is restarted anyway.
@@ -153,14 +201,144 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     unsafe { pg_sys::proc_exit(1) };
 }
 
-fn log_request(cfg: &Config, req: &ApiRequest, resp: &Response) {
+/// One job: the request through the stages (or the answer the I/O thread already decided),
+/// then the statistics, the access log and `Server-Timing`.
+fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>) {
+    let Job {
+        request,
+        meta,
+        reply,
+    } = job;
+    if let Some(slot) = slot {
+        slot.begin(&meta.method, &meta.target);
+    }
+    let served = match &request {
+        Ok(req) => request::handle(req, cfg),
+        Err(early) => request::Served {
+            response: early.clone(),
+            role: None,
+            timings: request::Timings::default(),
+        },
+    };
+    let mut response = served.response;
+    let mut timings = served.timings;
+    timings.parse = Some(meta.parse);
+    if cfg.server_timing_enabled {
+        response
+            .headers
+            .push(("Server-Timing".into(), timings.header()));
+    }
+    if cfg.request_stats {
+        stats::stats().record(
+            &meta.method,
+            Route::of_path(meta.target.split('?').next().unwrap_or("")),
+            response.status,
+            meta.received.elapsed(),
+        );
+    }
+    if let Some(slot) = slot {
+        slot.set_schema(crate::schema::loaded_generation());
+        slot.end();
+    }
+    log_request(cfg, &meta, served.role.as_deref(), &response);
+    // The client may have gone away; nothing to do then.
+    let _ = reply.send(response);
+}
+
+/// PostgREST's access log line (wai's Apache format, the user being the request's role), at
+/// the log levels PostgREST logs a response at; with `log_query`, the request's SQL after it.
+fn log_request(cfg: &Config, meta: &RequestMeta, role: Option<&str>, resp: &Response) {
     let shown = match cfg.log_level {
         LogLevel::Crit => false,
         LogLevel::Error => resp.status >= 500,
         LogLevel::Warn => resp.status >= 400,
         LogLevel::Info | LogLevel::Debug => true,
     };
-    if shown {
-        log!("budgetbee: \"{} {}\" {}", req.method, req.path, resp.status);
+    let queries = exec::take_logged();
+    if !shown {
+        return;
+    }
+    log!("budgetbee: {}", access_line(meta, role, resp.status));
+    for q in queries {
+        log!("budgetbee: {q}");
+    }
+}
+
+/// `127.0.0.1 - anon [29/Nov/2026:12:00:00 +0000] "GET /t?x=1 HTTP/1.1" 200 - "" "curl/8"`.
+fn access_line(meta: &RequestMeta, role: Option<&str>, status: u16) -> String {
+    format!(
+        "{} - {} [{}] \"{} {} {}\" {} - \"{}\" \"{}\"",
+        meta.peer.map_or("-".to_string(), |p| p.to_string()),
+        role.unwrap_or("-"),
+        apache_time(std::time::SystemTime::now()),
+        meta.method,
+        meta.target,
+        meta.version,
+        status,
+        meta.referer.as_deref().unwrap_or(""),
+        meta.user_agent.as_deref().unwrap_or("")
+    )
+}
+
+/// `%d/%b/%Y:%T %z` in UTC.
+fn apache_time(t: std::time::SystemTime) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{day:02}/{}/{year}:{:02}:{:02}:{:02} +0000",
+        MONTHS[(month - 1) as usize],
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn apache_time_is_wai_s_format() {
+        let t = std::time::UNIX_EPOCH + Duration::from_secs(1_795_910_400 + 3661);
+        assert_eq!(apache_time(t), "29/Nov/2026:01:01:01 +0000");
+        assert_eq!(
+            apache_time(std::time::UNIX_EPOCH),
+            "01/Jan/1970:00:00:00 +0000"
+        );
+    }
+
+    #[test]
+    fn access_line_as_postgrest_logs_it() {
+        let meta = RequestMeta {
+            method: "GET".into(),
+            target: "/t?id=eq.1".into(),
+            version: "HTTP/1.1",
+            peer: Some("127.0.0.1".parse().unwrap()),
+            referer: None,
+            user_agent: Some("curl/8".into()),
+            received: Instant::now(),
+            parse: Duration::ZERO,
+        };
+        let line = access_line(&meta, Some("anon"), 200);
+        assert!(line.starts_with("127.0.0.1 - anon ["), "{line}");
+        assert!(
+            line.ends_with("] \"GET /t?id=eq.1 HTTP/1.1\" 200 - \"\" \"curl/8\""),
+            "{line}"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! One request through every stage, on the main thread: authenticate, then in one transaction
 //! the schema cache, the plan, its statement in the request's context, and the response. Reads
-//! top-down like PostgREST's `App.postgrestResponse`. Never fails: every error becomes a
-//! PostgREST-shaped response.
+//! top-down like PostgREST's `App.postgrestResponse`, each stage timed for `Server-Timing`.
+//! Never fails: every error becomes a PostgREST-shaped response.
 
 use crate::api::ApiRequest;
 use crate::auth::Auth;
@@ -13,42 +13,118 @@ use crate::response::{self, Response};
 use crate::schema::Isolation;
 use crate::{auth, plan, schema, sql};
 use pgrx::prelude::*;
+use std::time::{Duration, Instant};
 
-pub fn handle(req: &ApiRequest, cfg: &Config) -> Response {
-    let auth = match auth::authenticate(req.authorization.as_deref(), cfg) {
+/// How long each stage took, as PostgREST's `Server-Timing` names them (parse is the I/O
+/// thread's). A stage the request never reached is absent.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub parse: Option<Duration>,
+    pub jwt: Option<Duration>,
+    pub plan: Option<Duration>,
+    pub transaction: Option<Duration>,
+    pub response: Option<Duration>,
+}
+
+impl Timings {
+    /// `jwt;dur=0.1, parse;dur=0.2, …` in milliseconds with one decimal, PostgREST's format.
+    pub fn header(&self) -> String {
+        [
+            ("jwt", self.jwt),
+            ("parse", self.parse),
+            ("plan", self.plan),
+            ("transaction", self.transaction),
+            ("response", self.response),
+        ]
+        .iter()
+        .filter_map(|(name, d)| d.map(|d| format!("{name};dur={:.1}", d.as_secs_f64() * 1000.0)))
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
+/// What serving a request gave: the response, the role it ran as (for the access log), and
+/// the stages' times.
+pub struct Served {
+    pub response: Response,
+    pub role: Option<String>,
+    pub timings: Timings,
+}
+
+pub fn handle(req: &ApiRequest, cfg: &Config) -> Served {
+    let mut timings = Timings::default();
+    let started = Instant::now();
+    let auth = auth::authenticate(req.authorization.as_deref(), cfg);
+    timings.jwt = Some(started.elapsed());
+    let auth = match auth {
         Ok(auth) => auth,
-        Err(e) => return response::error(&e, false),
+        Err(e) => {
+            return Served {
+                response: response::error(&e, false),
+                role: None,
+                timings,
+            };
+        }
     };
+    let in_transaction = Instant::now();
     let outcome = transaction::run(|| {
-        let cache = schema::current(
-            &cfg.db_schemas,
-            cfg.log_level >= LogLevel::Info,
-            |schemas| {
-                transaction::subtransaction(|| {
-                    Spi::connect(|client| schema::load(client, schemas, &cfg.db_extra_search_path))
-                })
-            },
-        )?;
-        let plan = plan::plan(req, &cache, cfg)?;
+        let cache = load_schema(cfg)?;
+        let planning = Instant::now();
+        let plan = plan::plan(req, &cache, cfg);
+        timings.plan = Some(planning.elapsed());
+        let plan = plan?;
         let statements = Statements {
             generation: cache.generation,
             keep: cfg.db_prepared_statements,
+            log: cfg.log_query,
         };
         match plan.isolation() {
             // This transaction has its snapshot already, so its level is set: the plan runs
             // in a new one, begun at the function's level.
             Some(level) => Ok(Step::Isolated(Box::new(plan), statements, level)),
-            None => execute(req, cfg, &auth, &plan, statements).map(Step::Done),
+            None => execute(req, cfg, &auth, &plan, statements, &mut timings).map(Step::Done),
         }
     });
     let outcome = match outcome {
         Ok(Step::Done(response)) => Ok(response),
         Ok(Step::Isolated(plan, statements, level)) => {
-            transaction::run_isolated(Some(level), || execute(req, cfg, &auth, &plan, statements))
+            transaction::run_isolated(Some(level), || {
+                execute(req, cfg, &auth, &plan, statements, &mut timings)
+            })
         }
         Err(e) => Err(e),
     };
-    outcome.unwrap_or_else(|e: Error| response::error(&e, auth.authenticated))
+    let elapsed = in_transaction.elapsed();
+    timings.transaction = Some(
+        elapsed
+            .saturating_sub(timings.plan.unwrap_or_default())
+            .saturating_sub(timings.response.unwrap_or_default()),
+    );
+    Served {
+        response: outcome.unwrap_or_else(|e: Error| response::error(&e, auth.authenticated)),
+        role: Some(auth.role),
+        timings,
+    }
+}
+
+/// Loads the schema cache at worker start, so the first request does not pay for it and
+/// `/ready` can tell a worker that could not load one.
+pub fn warm_up(cfg: &Config) {
+    if let Err(e) = transaction::run(|| load_schema(cfg).map(|_| ())) {
+        pgrx::warning!("budgetbee: could not load the schema cache at start: {e:?}");
+    }
+}
+
+fn load_schema(cfg: &Config) -> Result<std::rc::Rc<schema::SchemaCache>, Error> {
+    schema::current(
+        &cfg.db_schemas,
+        cfg.log_level >= LogLevel::Info,
+        |schemas| {
+            transaction::subtransaction(|| {
+                Spi::connect(|client| schema::load(client, schemas, &cfg.db_extra_search_path))
+            })
+        },
+    )
 }
 
 enum Step {
@@ -63,11 +139,12 @@ fn execute(
     auth: &Auth,
     plan: &Plan,
     statements: Statements,
+    timings: &mut Timings,
 ) -> Result<Response, Error> {
     let search_path = sql::search_path(plan.schema(), &cfg.db_extra_search_path);
     let function_settings = match plan {
         Plan::Call(p) => p.settings.as_slice(),
-        Plan::Read(_) | Plan::Mutate(_) => &[],
+        Plan::Read(_) | Plan::Mutate(_) | Plan::Inspect(_) => &[],
     };
     let ctx = Context {
         settings: sql::RequestContext {
@@ -83,7 +160,10 @@ fn execute(
         pre_request: cfg.db_pre_request.as_deref(),
     };
     let result = exec::run(plan, &ctx, statements)?;
+    let responding = Instant::now();
     // PostgREST names the schema when there is a choice, or when the client chose.
     let echo = cfg.db_schemas.len() > 1 || req.profile.is_some();
-    response::respond(plan, req, result, echo.then(|| plan.schema()))
+    let response = response::respond(plan, req, result, echo.then(|| plan.schema()));
+    timings.response = Some(responding.elapsed());
+    response
 }

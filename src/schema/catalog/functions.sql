@@ -3,7 +3,7 @@
 -- is cast to, whether it has no default, whether it is VARIADIC), the return type (the base
 -- type of a domain; set or single; composite when a row type or when OUT/INOUT/TABLE
 -- parameters make a record; its schema and name, a composite's being its table's), the
--- volatility, and the SET clauses (the isolation level apart). Run with an empty search_path,
+-- volatility, the SET clauses (the isolation level apart), the comment and the oid. Run with an empty search_path,
 -- so types outside pg_catalog come schema-qualified as PostgREST shows them.
 --
 -- Input parameters come from proallargtypes where there is one, so an OUT parameter written
@@ -70,7 +70,9 @@ SELECT p.nspname::text,
        p.provolatile::text,
        lower((regexp_split_to_array((regexp_split_to_array(iso.setting, '='))[2], ','))[1]),
        coalesce(s.names, '{}'),
-       coalesce(s.values, '{}')
+       coalesce(s.values, '{}'),
+       d.description,
+       p.oid::int8
 FROM procs p
 LEFT JOIN args a ON a.oid = p.oid
 JOIN bases b ON b.oid = p.prorettype
@@ -78,6 +80,8 @@ JOIN bases b ON b.oid = p.prorettype
 JOIN pg_catalog.pg_type t ON t.oid = b.base
 JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_class comp ON comp.oid = t.typrelid
+LEFT JOIN pg_catalog.pg_description d
+       ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0
 LEFT JOIN LATERAL (
   SELECT c AS setting FROM unnest(p.proconfig) c
   WHERE c LIKE 'default_transaction_isolation%' LIMIT 1

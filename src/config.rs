@@ -38,6 +38,8 @@ static JWKS_URL: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::ne
 static JWKS_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(300);
 static JWKS_MIN_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(10);
 static DB_PRE_REQUEST: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static SERVER_CORS_ALLOWED_ORIGINS: GucSetting<Option<CString>> =
+    GucSetting::<Option<CString>>::new(None);
 static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
@@ -54,6 +56,11 @@ static OPENAPI_SECURITY_ACTIVE: GucSetting<bool> = GucSetting::<bool>::new(false
 static DB_HOISTED_TX_SETTINGS: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(
     Some(c"statement_timeout,plan_filter.statement_cost_limit,default_transaction_isolation"),
 );
+
+/// `server-cors-allowed-origins`, readable from the I/O thread (which answers CORS): empty
+/// lets any origin in, as PostgREST's default.
+pub static CORS_ALLOWED_ORIGINS: std::sync::RwLock<Vec<String>> =
+    std::sync::RwLock::new(Vec::new());
 
 /// The body limit, readable from the I/O thread (which has no Config): the main thread stores
 /// it on every (re)load.
@@ -205,6 +212,15 @@ impl Config {
             SERVER_MAX_BODY_BYTES.get().max(0) as usize,
             std::sync::atomic::Ordering::Relaxed,
         );
+        let origins = split_list(
+            &SERVER_CORS_ALLOWED_ORIGINS
+                .get()
+                .map(lossy)
+                .unwrap_or_default(),
+        );
+        if let Ok(mut shared) = CORS_ALLOWED_ORIGINS.write() {
+            *shared = origins;
+        }
         let uri = DB_URI
             .get()
             .map(lossy)
@@ -393,6 +409,10 @@ pub fn define_gucs() {
     env_boot_string(&JWT_SECRET, &["PGRST_JWT_SECRET"]);
     env_boot_string(&DB_TX_END, &["PGRST_DB_TX_END"]);
     env_boot_string(
+        &SERVER_CORS_ALLOWED_ORIGINS,
+        &["PGRST_SERVER_CORS_ALLOWED_ORIGINS"],
+    );
+    env_boot_string(
         &DB_PRE_REQUEST,
         &["PGRST_DB_PRE_REQUEST", "PGRST_PRE_REQUEST"],
     );
@@ -487,6 +507,14 @@ pub fn define_gucs() {
         c"Function called in every request after its settings, before the query (PGRST_DB_PRE_REQUEST).",
         c"schema.function; it may raise to refuse the request or set response.headers.",
         &DB_PRE_REQUEST,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.server_cors_allowed_origins",
+        c"Comma-separated origins browsers may call the API from (PGRST_SERVER_CORS_ALLOWED_ORIGINS).",
+        c"Unset: any origin, as PostgREST. Listed origins are echoed with Access-Control-Allow-Credentials.",
+        &SERVER_CORS_ALLOWED_ORIGINS,
         GucContext::Sighup,
         GucFlags::default(),
     );

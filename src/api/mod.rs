@@ -38,6 +38,17 @@ pub enum Action {
     /// GET or HEAD on `/`: the OpenAPI description of the schema; `/openapi.json` asks for
     /// the OpenAPI 3.1 document (`v3`).
     Inspect { head: bool, v3: bool },
+    /// OPTIONS (not a CORS preflight, which the HTTP layer answers): the methods the resource
+    /// takes, from the schema cache alone.
+    Info(InfoTarget),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InfoTarget {
+    Relation,
+    /// A function, found as a GET would find it: by the query string's argument names.
+    Routine,
+    Root,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +63,10 @@ impl Action {
     pub fn is_read(&self) -> bool {
         matches!(
             self,
-            Action::Read { .. } | Action::Call(Invoke::Get | Invoke::Head) | Action::Inspect { .. }
+            Action::Read { .. }
+                | Action::Call(Invoke::Get | Invoke::Head)
+                | Action::Inspect { .. }
+                | Action::Info(_)
         )
     }
 }
@@ -170,26 +184,14 @@ impl ApiRequest {
             ("PATCH", Resource::Relation(_)) => Action::Update,
             ("PUT", Resource::Relation(_)) => Action::Put,
             ("DELETE", Resource::Relation(_)) => Action::Delete,
-            ("OPTIONS", Resource::Relation(_)) => {
-                return Err(Error::not_implemented(
-                    "OPTIONS is not served by this version of budgetbee",
-                ));
-            }
-            ("OPTIONS", Resource::Rpc(_)) => {
-                return Err(Error::not_implemented(
-                    "OPTIONS is not served by this version of budgetbee",
-                ));
-            }
+            ("OPTIONS", Resource::Relation(_)) => Action::Info(InfoTarget::Relation),
+            ("OPTIONS", Resource::Rpc(_)) => Action::Info(InfoTarget::Routine),
             (_, Resource::Rpc(_)) => return Err(Error::invalid_rpc_method(method)),
             ("GET" | "HEAD", Resource::Root { v3 }) => Action::Inspect {
                 head: method == "HEAD",
                 v3: *v3,
             },
-            ("OPTIONS", Resource::Root { .. }) => {
-                return Err(Error::not_implemented(
-                    "OPTIONS is not served by this version of budgetbee",
-                ));
-            }
+            ("OPTIONS", Resource::Root { .. }) => Action::Info(InfoTarget::Root),
             _ => return Err(Error::unsupported_method(method)),
         };
         let resource = match resource {
@@ -202,7 +204,10 @@ impl ApiRequest {
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.as_str())
         };
-        let calls_with_query = matches!(action, Action::Call(Invoke::Get | Invoke::Head));
+        let calls_with_query = matches!(
+            action,
+            Action::Call(Invoke::Get | Invoke::Head) | Action::Info(InfoTarget::Routine)
+        );
         let pairs: Vec<(String, String)> = query_pairs(query.unwrap_or(""))
             .into_iter()
             // A function's argument may be empty (`?a=`); a bare `?a` is nothing, as for
@@ -233,7 +238,11 @@ impl ApiRequest {
                 &body,
                 columns.as_deref(),
             )),
-            Action::Read { .. } | Action::Delete | Action::Call(_) | Action::Inspect { .. } => None,
+            Action::Read { .. }
+            | Action::Delete
+            | Action::Call(_)
+            | Action::Inspect { .. }
+            | Action::Info(_) => None,
         };
         let content_type = ContentType::of(header("content-type"));
         // A call's body is read before the function is looked up, as PostgREST does.

@@ -93,6 +93,8 @@ impl Statements {
 /// Runs `plan` in the current transaction.
 pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Error> {
     let read_only = match plan {
+        // OPTIONS answers from the schema cache: nothing runs, not even the request context.
+        Plan::Info(_) => return Ok(ResultRow::default()),
         Plan::Read(_) | Plan::Inspect(_) => true,
         Plan::Call(p) => p.read_only,
         Plan::Mutate(_) => false,
@@ -109,6 +111,7 @@ pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Erro
             Plan::Mutate(p) => mutate(p, st),
             Plan::Call(p) => call(p, st),
             Plan::Inspect(p) => inspect(p, st),
+            Plan::Info(_) => Ok(ResultRow::default()),
         }
     })
 }

@@ -3,6 +3,7 @@
 //! back whatever comes out. Nothing here may call into Postgres (pgrx would panic).
 
 mod admin;
+mod cors;
 mod lenient;
 
 use crate::api::ApiRequest;
@@ -265,6 +266,17 @@ async fn handle(
             .map(|(_, v)| v.clone())
     };
     let method = req.method().as_str().to_string();
+    let cors = {
+        let allowed = crate::config::CORS_ALLOWED_ORIGINS
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cors::decide(&method, &headers, &allowed)
+    };
+    let cors_headers = match cors {
+        cors::Cors::Preflight(answer) => return Ok(into_hyper(answer, false)),
+        cors::Cors::Actual(extra) => extra,
+        cors::Cors::Off => Vec::new(),
+    };
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let mut meta = RequestMeta {
@@ -292,7 +304,7 @@ async fn handle(
     // Every request goes to the main thread, a refused one too, to be logged and counted.
     let _in_flight = InFlight::new(&load);
     let (reply, answer) = oneshot::channel();
-    let response = if to
+    let mut response = if to
         .jobs
         .send(Job {
             request,
@@ -311,6 +323,7 @@ async fn handle(
             .await
             .unwrap_or_else(|_| response::error(&Error::worker_unavailable(), false))
     };
+    response.headers.extend(cors_headers);
     Ok(into_hyper(response, head))
 }
 

@@ -4,6 +4,7 @@
 //! representation is negotiated (`negotiate`). `sql` formats a plan without looking anything up.
 
 mod call;
+mod info;
 mod inspect;
 mod mutate;
 mod negotiate;
@@ -21,6 +22,7 @@ pub use crate::api::{
 };
 pub use crate::schema::QualifiedName;
 pub use call::{ArgValue, Arguments, CallPlan};
+pub use info::InfoPlan;
 pub use inspect::{InspectPlan, OpenApiVersion, TableDoc};
 pub use mutate::{Conflict, MutatePlan, Mutation, TxOutcome};
 pub use negotiate::{MediaType, negotiate};
@@ -40,6 +42,7 @@ pub enum Plan {
     Mutate(MutatePlan),
     Call(CallPlan),
     Inspect(InspectPlan),
+    Info(InfoPlan),
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +66,7 @@ impl Plan {
             Plan::Mutate(p) => &p.schema,
             Plan::Call(p) => &p.schema,
             Plan::Inspect(p) => &p.schema,
+            Plan::Info(p) => &p.schema,
         }
     }
 
@@ -70,7 +74,7 @@ impl Plan {
     pub fn isolation(&self) -> Option<crate::schema::Isolation> {
         match self {
             Plan::Call(p) => p.isolation,
-            Plan::Read(_) | Plan::Mutate(_) | Plan::Inspect(_) => None,
+            Plan::Read(_) | Plan::Mutate(_) | Plan::Inspect(_) | Plan::Info(_) => None,
         }
     }
 }
@@ -92,6 +96,10 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
                 OpenApiVersion::Swagger2
             };
             return inspect::plan(req, cache, &schema, version, head, cfg).map(Plan::Inspect);
+        }
+        Action::Info(target) => {
+            let schema = profile(req, cfg)?;
+            return info::plan(req, cache, &schema, target, cfg).map(Plan::Info);
         }
         _ => {}
     }
@@ -117,7 +125,9 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
         Action::Insert | Action::Update | Action::Put | Action::Delete => {
             mutate::plan(req, cache, relation, cfg).map(Plan::Mutate)
         }
-        Action::Call(_) | Action::Inspect { .. } => unreachable!("planned above"),
+        Action::Call(_) | Action::Inspect { .. } | Action::Info(_) => {
+            unreachable!("planned above")
+        }
     }
 }
 

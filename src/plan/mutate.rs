@@ -107,8 +107,8 @@ pub fn plan(
         }
         Action::Update => Mutation::Update,
         Action::Delete => Mutation::Delete,
-        Action::Read { .. } | Action::Call(_) | Action::Inspect { .. } => {
-            unreachable!("reads, calls and the root have their plans")
+        Action::Read { .. } | Action::Call(_) | Action::Inspect { .. } | Action::Info(_) => {
+            unreachable!("reads, calls, the root and OPTIONS have their plans")
         }
     };
     let conditions = req

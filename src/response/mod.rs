@@ -11,7 +11,7 @@ use crate::api::prefer::{Honoured, Resolution};
 use crate::api::{Action, ApiRequest};
 use crate::error::Error;
 use crate::exec::ResultRow;
-use crate::plan::{CallPlan, InspectPlan, MutatePlan, Plan, ReadPlan, Return};
+use crate::plan::{CallPlan, InfoPlan, InspectPlan, MutatePlan, Plan, ReadPlan, Return};
 use serde_json::Value;
 
 /// What goes back to the client.
@@ -38,6 +38,7 @@ pub fn respond(
         Plan::Mutate(p) => mutate(p, req, result),
         Plan::Call(p) => call(p, req, result),
         Plan::Inspect(p) => inspect(p, &result),
+        Plan::Info(p) => info(p),
     };
     apply_response_gucs(&mut response, headers, status)?;
     // PostgREST names the schema beside the Content-Type: an answer without a body (a write
@@ -116,6 +117,20 @@ fn inspect(plan: &InspectPlan, result: &ResultRow) -> Response {
         } else {
             openapi::document(plan, &visible).into_bytes()
         },
+    }
+}
+
+/// `OPTIONS`: PostgREST's `respondInfo`, which names any origin whether or not the request
+/// came from a browser.
+fn info(plan: &InfoPlan) -> Response {
+    let allow: Vec<&str> = plan.allow.iter().map(|m| m.name()).collect();
+    Response {
+        status: 200,
+        headers: vec![
+            ("Access-Control-Allow-Origin".into(), "*".into()),
+            ("Allow".into(), allow.join(",")),
+        ],
+        body: Vec::new(),
     }
 }
 
@@ -203,7 +218,7 @@ fn mutate(plan: &MutatePlan, req: &ApiRequest, result: ResultRow) -> Response {
                 200
             }
         }
-        Action::Read { .. } | Action::Call(_) | Action::Inspect { .. } => {
+        Action::Read { .. } | Action::Call(_) | Action::Inspect { .. } | Action::Info(_) => {
             unreachable!("a write plan is a write")
         }
     };

@@ -144,7 +144,7 @@ fn execute(
     let search_path = sql::search_path(plan.schema(), &cfg.db_extra_search_path);
     let function_settings = match plan {
         Plan::Call(p) => p.settings.as_slice(),
-        Plan::Read(_) | Plan::Mutate(_) | Plan::Inspect(_) => &[],
+        Plan::Read(_) | Plan::Mutate(_) | Plan::Inspect(_) | Plan::Info(_) => &[],
     };
     let ctx = Context {
         settings: sql::RequestContext {

@@ -4,7 +4,7 @@ PG ?= 17
 PG_CONFIG ?= $(shell bash -c '. .ci/lib.sh && pg_config_for $(PG)')
 export PG PG_CONFIG
 
-.PHONY: setup build install run test bench clean
+.PHONY: setup build install run tokens test bench clean
 
 setup:
 	@.ci/setup
@@ -17,6 +17,10 @@ install: setup
 
 run: install
 	@.ci/run-demo
+
+# Fresh demo tokens for the cluster `make run` serves (they last an hour).
+tokens:
+	@.ci/demo-tokens
 
 test: setup
 	@.ci/test $(PG)

@@ -170,17 +170,54 @@ fn reset_stats() {
     crate::stats::stats().reset();
 }
 
+/// Per API role, each table, view and function it can reach through the API, what it may do
+/// there and whether row-level security guards it (see `exposure`).
+#[pg_extern(volatile)]
+#[allow(clippy::type_complexity)]
+fn exposure() -> TableIterator<
+    'static,
+    (
+        name!(role, String),
+        name!(kind, String),
+        name!(schema, String),
+        name!(name, String),
+        name!(privileges, Vec<String>),
+        name!(rls, Option<bool>),
+        name!(guarded, bool),
+        name!(note, String),
+    ),
+> {
+    let cfg = crate::config::Config::load();
+    let listed = Spi::connect(|client| crate::exposure::list(&client, &cfg));
+    let rows = match listed {
+        Ok(rows) => rows,
+        Err(e) => pgrx::error!("budgetbee.exposure(): {e:?}"),
+    };
+    TableIterator::new(rows.into_iter().map(|r| {
+        (
+            r.role,
+            r.kind,
+            r.schema,
+            r.name,
+            r.privileges,
+            r.rls,
+            r.guarded,
+            r.note,
+        )
+    }))
+}
+
 pgrx::extension_sql!(
     r#"
 CREATE VIEW request_stats AS SELECT * FROM request_stats_rows();
 COMMENT ON VIEW request_stats IS 'budgetbee: requests by method, route kind and status, summed over all workers.';
 DO $$ BEGIN CREATE ROLE budgetbee_monitor NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-REVOKE ALL ON FUNCTION status(), request_stats_rows(), reset_stats() FROM PUBLIC;
+REVOKE ALL ON FUNCTION status(), request_stats_rows(), reset_stats(), exposure() FROM PUBLIC;
 REVOKE ALL ON request_stats FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION status(), request_stats_rows(), reset_stats() TO budgetbee_monitor, pg_database_owner;
+GRANT EXECUTE ON FUNCTION status(), request_stats_rows(), reset_stats(), exposure() TO budgetbee_monitor, pg_database_owner;
 GRANT SELECT ON request_stats TO budgetbee_monitor, pg_database_owner;
 GRANT USAGE ON SCHEMA @extschema@ TO budgetbee_monitor, pg_database_owner;
 "#,
     name = "monitoring",
-    requires = [status, request_stats_rows, reset_stats]
+    requires = [status, request_stats_rows, reset_stats, exposure]
 );

@@ -18,6 +18,7 @@ mod auth;
 mod config;
 mod error;
 mod exec;
+mod exposure;
 mod http;
 mod plan;
 mod response;

@@ -145,6 +145,8 @@ pub struct Stats {
     pub jwt_cache_evictions: AtomicU64,
     /// When `budgetbee.reset_stats()` last ran (or the server started), microseconds.
     pub reset_us: AtomicI64,
+    /// Fingerprint of the exposure warnings last logged, so that workers log them once.
+    pub exposure_warned: AtomicU64,
 }
 
 // SAFETY: only atomics, valid in any process mapping the segment; no pointers.

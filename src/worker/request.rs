@@ -11,7 +11,7 @@ use crate::exec::{self, Context, Statements, transaction};
 use crate::plan::Plan;
 use crate::response::{self, Response};
 use crate::schema::Isolation;
-use crate::{auth, plan, schema, sql};
+use crate::{auth, exposure, plan, schema, sql};
 use pgrx::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -120,9 +120,16 @@ fn load_schema(cfg: &Config) -> Result<std::rc::Rc<schema::SchemaCache>, Error> 
         &cfg.db_schemas,
         cfg.log_level >= LogLevel::Info,
         |schemas| {
-            transaction::subtransaction(|| {
+            let cache = transaction::subtransaction(|| {
                 Spi::connect(|client| schema::load(client, schemas, &cfg.db_extra_search_path))
-            })
+            })?;
+            // A failed check must not cost the cache: it only adds warnings.
+            if let Err(e) =
+                transaction::subtransaction(|| Spi::connect(|client| exposure::warn(&client, cfg)))
+            {
+                pgrx::warning!("budgetbee: could not check what the API exposes: {e:?}");
+            }
+            Ok(cache)
         },
     )
 }

@@ -1,0 +1,46 @@
+# Shared by run-demo, demo-tokens and bench: where the demo cluster and its test-only keys live,
+# and how to reach them. Needs PG_CONFIG and PG; sources lib.sh first.
+STATE=$(state_dir)
+bin=$("$PG_CONFIG" --bindir)
+dir=${DEMO_DIR:-$STATE/demo-pg$PG}
+data="$dir/data"
+pg_port=${DEMO_PG_PORT:-54329}
+keys=${DEMO_KEYS:-$STATE/demo-keys}
+# Better Auth's URL in development: the tokens' iss and aud, and budgetbee's jwt_aud.
+app_url=${DEMO_APP_URL:-http://localhost:3000}
+# The demo users: a personal one, the owner of org_acme, a viewer of org_acme (sql/app/90-demo.sql).
+demo_users=(user_alice user_olivia user_victor)
+
+as_pg() { runuser -u postgres -- "$@"; }
+psql_demo() { as_pg "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$pg_port" "$@"; }
+
+# Test-only signing keys, made once into the ignored state directory: Ed25519 as Better Auth's
+# jwt plugin makes by default, RSA as the seed's JWKS shows. Never for real tokens.
+demo_keys() {
+  if [ -s "$keys/ed25519.pem" ] && [ -s "$keys/rsa.pem" ]; then return; fi
+  echo "generating test-only signing keys in $keys" >&2
+  mkdir -p "$keys" && chmod 700 "$keys"
+  (
+    umask 077
+    openssl genpkey -algorithm ed25519 -out "$keys/ed25519.pem" 2>/dev/null
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$keys/rsa.pem" 2>/dev/null
+  )
+}
+
+demo_token() { cargo run -q -p budgetbee-e2e --bin demo_token -- "$@"; }
+
+# The public JWKS of the demo keys, as Better Auth's /api/auth/jwks shapes it.
+demo_jwks() { demo_token jwks "$keys"; }
+
+# `<user> <token>` per demo user: Better Auth's payload, the user's organization and role (if
+# any) from the members table, signed with the Ed25519 key, valid for an hour.
+demo_user_tokens() {
+  local id email org role
+  for id in "${demo_users[@]}"; do
+    IFS='|' read -r email org role < <(psql_demo -d budgetbee -At -c \
+      "SELECT u.email, coalesce(m.organization_id, ''), coalesce(m.role, '')
+         FROM users u LEFT JOIN members m ON m.user_id = u.id
+        WHERE u.id = '$id' ORDER BY m.created_at LIMIT 1")
+    echo "$id $(demo_token sign "$keys" EdDSA "$app_url" "$id" "$email" "$org" "$role")"
+  done
+}

@@ -362,3 +362,44 @@ fn periodic_refresh_drops_a_withdrawn_key() {
         (401, error_body("PGRST301", Some(NO_SUITABLE_KEY), MSG_KEY))
     );
 }
+
+/// The issuer is down when the workers start (the database usually comes up before the web
+/// app): the first token after it is back fetches the keys there and then, instead of waiting
+/// for the retry or `jwks_min_refresh_interval` (10 s by default, kept here). While it is down,
+/// tokens ask again at most once a second, so a burst does not hammer the issuer.
+#[test]
+fn an_issuer_down_at_start_is_asked_again_by_the_first_token() {
+    let server = JwksServer::start(jwks(&[Key::Rsa]));
+    server.fail();
+    let c = ClusterBuilder::new("jwt-jwks-url-late")
+        .pool(1)
+        .setting("budgetbee.jwks_url", &server.url())
+        .setting("budgetbee.db_authenticated_role", "authenticated")
+        .fixture(FIXTURE)
+        .start();
+    assert!(
+        eventually(WAIT, || server.hits() >= 1),
+        "the JWKS was not asked for at start"
+    );
+    let token = asym(Algorithm::RS256, Key::Rsa, &claims(json!({"sub": "late"})));
+
+    let before = server.hits();
+    let refused: Vec<u16> = (0..5).map(|_| status(&c, &token)).collect();
+    assert_eq!(refused, [500; 5], "no key to verify with yet");
+    assert!(
+        server.hits() - before <= 2,
+        "5 tokens in a burst asked {} times",
+        server.hits() - before
+    );
+
+    server.serve(jwks(&[Key::Rsa]));
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(
+        get(&c, ME, Some(&token)),
+        (
+            200,
+            r#"[{"role":"authenticated","uid":"late"}]"#.to_string()
+        ),
+        "the first token after the issuer is back is accepted"
+    );
+}

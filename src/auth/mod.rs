@@ -100,17 +100,17 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
             return Ok(hit);
         }
         let mut keys = s.keys();
-        if keys.keys.is_empty() {
-            return Err(Error::jwt_secret_missing());
-        }
-        // A token naming a key we do not have: the issuer may have rotated. Refetch (within the
-        // cooldown) before refusing it.
-        if let Some(kid) = jwt::kid_of(token)
-            && !keys.has_kid(&kid)
-            && s.url.is_some()
-        {
+        // A token naming a key we do not have (the issuer may have rotated), or no key at all
+        // yet (the issuer was down when this worker started): refetch, within the cooldown,
+        // before refusing it.
+        let unknown =
+            keys.keys.is_empty() || jwt::kid_of(token).is_some_and(|kid| !keys.has_kid(&kid));
+        if unknown && s.url.is_some() {
             s.refresh_keys(cfg, true);
             keys = s.keys();
+        }
+        if keys.keys.is_empty() {
+            return Err(Error::jwt_secret_missing());
         }
         let mut claims = jwt::verify(token, &keys)?;
         claims::validate(&claims, now, cfg.jwt_aud.as_deref())?;
@@ -187,7 +187,14 @@ impl State {
                 t.elapsed() >= retry_gap && self.fetched_at.is_none_or(|f| f.elapsed() >= interval)
             }
         };
-        let kid_due = unknown_kid && self.last_attempt.is_none_or(|t| t.elapsed() >= cooldown);
+        // Without any key every token fails, so a token may ask again after a second rather
+        // than the whole cooldown.
+        let kid_gap = if self.url_keys.as_ref().is_none_or(|k| k.keys.is_empty()) {
+            cooldown.min(Duration::from_secs(1))
+        } else {
+            cooldown
+        };
+        let kid_due = unknown_kid && self.last_attempt.is_none_or(|t| t.elapsed() >= kid_gap);
         if !(reload_asked || periodic || kid_due) {
             return;
         }

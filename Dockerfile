@@ -1,11 +1,14 @@
 # bu-postgres with budgetbee: the seed's postgres:17.5 image plus the extension, preloaded, and
 # a first-boot script (docker/initdb.d) that creates the API roles and the extension in
-# POSTGRES_DB. The bu-postgrest environment block (PGRST_*) moves to this service unchanged and
-# bu-postgrest goes away; see "Running in Docker (bu-postgres)" in README.md.
+# POSTGRES_DB, and on request Budget Bee's schema (sql/app: BUDGETBEE_LOAD_APP=true) or the
+# schema with its demo rows (BUDGETBEE_LOAD_DEMO=true). The bu-postgrest environment block
+# (PGRST_*) moves to this service unchanged and bu-postgrest goes away; see "Running in Docker
+# (bu-postgres)" in README.md.
 #
 #   docker build -t budgetbee-postgres .
 #   docker run -e POSTGRES_PASSWORD=… -e POSTGRES_DB=budgetbee -e PGRST_DB_ANON_ROLE=anon \
-#     -e BUDGETBEE_LOAD_DEMO=true -p 5101:3000 budgetbee-postgres
+#     -e PGRST_DB_AUTHENTICATED_ROLE=authenticated -e BUDGETBEE_LOAD_DEMO=true \
+#     -p 5101:3000 budgetbee-postgres
 #
 # Both stages stay on the same tag: the build stage's server headers are 17's, the runtime is
 # the seed's 17.5.
@@ -42,12 +45,17 @@ COPY --from=builder /src/target/release/budgetbee-pg17/usr/lib/postgresql/17/lib
 COPY --from=builder /src/target/release/budgetbee-pg17/usr/share/postgresql/17/extension/ /usr/share/postgresql/17/extension/
 # initdb copies the sample into postgresql.conf on the first start: shared_preload_libraries and
 # max_worker_processes (docker/budgetbee.conf). A postgresql.conf of your own must keep both.
-COPY docker/budgetbee.conf sql/roles.sql sql/demo.sql /usr/share/budgetbee/
+COPY docker/budgetbee.conf sql/roles.sql /usr/share/budgetbee/
 RUN cat /usr/share/budgetbee/budgetbee.conf >> /usr/share/postgresql/postgresql.conf.sample
+# Budget Bee's schema, applied by the init script on request: the numbered files in name order
+# (90-demo.sql: the demo rows) and their documentation.
+COPY sql/app/[0-9]*.sql sql/app/README.md /usr/share/budgetbee/app/
 # Run once by docker-entrypoint.sh on an empty data directory (executable in git, mode kept).
 COPY docker/initdb.d/ /docker-entrypoint-initdb.d/
 # The API listens on every address inside the container; publish it as the seed did (5101:3000).
-# BUDGETBEE_LOAD_DEMO=true loads sql/demo.sql into POSTGRES_DB at the first start.
+# At the first start, into POSTGRES_DB: BUDGETBEE_LOAD_APP=true applies Budget Bee's schema
+# (sql/app/00…80), BUDGETBEE_LOAD_DEMO=true the schema and the demo rows (…90).
 ENV PGRST_SERVER_HOST=* \
+    BUDGETBEE_LOAD_APP=false \
     BUDGETBEE_LOAD_DEMO=false
 EXPOSE 3000

@@ -4,15 +4,21 @@
 # up (socket only; budgetbee is preloaded there too, so its workers already run):
 #   1. the API roles from roles.sql (authenticator: NOINHERIT login; anon; authenticated);
 #   2. CREATE EXTENSION budgetbee in POSTGRES_DB;
-#   3. when neither budgetbee.database nor PGRST_DB_URI names a database, ALTER SYSTEM SET
+#   3. with BUDGETBEE_LOAD_APP=true, Budget Bee's schema into POSTGRES_DB: app/[0-9]*.sql in
+#      name order but 90-demo.sql (roles auth_admin and subscription_admin too, Better Auth's
+#      and the app's tables, row-level security, functions, grants); with
+#      BUDGETBEE_LOAD_DEMO=true, the same and the demo rows of app/90-demo.sql. One transaction:
+#      a failing file leaves nothing behind;
+#   4. when neither budgetbee.database nor PGRST_DB_URI names a database, ALTER SYSTEM SET
 #      budgetbee.database = POSTGRES_DB: the workers of the real server, started after this,
 #      then serve POSTGRES_DB instead of the default "postgres" (a restart option, so the
 #      temporary server's workers keep theirs);
-#   4. with BUDGETBEE_LOAD_DEMO=true, Budget Bee's demo schema (demo.sql) into POSTGRES_DB.
+#   5. warnings about the roles the workers use (missing, a superuser authenticator, …), as
+#      they are once everything above ran.
 # It reaches the temporary server as the entrypoint's own psql does: as POSTGRES_USER through
 # the default socket, or PGHOST/PGPORT when set. The image installs it executable; sourced (a
 # checkout that lost the mode) it works the same and leaves only its budgetbee_* functions.
-# BUDGETBEE_SQL_DIR says where roles.sql and demo.sql are (the image: /usr/share/budgetbee).
+# BUDGETBEE_SQL_DIR says where roles.sql and app/ are (the image: /usr/share/budgetbee).
 set -Eeo pipefail
 
 budgetbee_say() { printf 'budgetbee init: %s\n' "$*"; }
@@ -98,23 +104,59 @@ budgetbee_check_role() {
 	if [ -n "$problem" ]; then budgetbee_warn "role \"$1\" ($2) $problem"; fi
 }
 
-budgetbee_init() {
-	local sql_dir=${BUDGETBEE_SQL_DIR:-/usr/share/budgetbee} demo=${BUDGETBEE_LOAD_DEMO:-false}
-	local database uri_db authenticator role
-	case ${demo,,} in
-	true | on | yes | 1) demo=true ;;
-	false | off | no | 0 | '') demo=false ;;
+# true or false from a yes/no environment variable ($1: its name, $2: its value).
+budgetbee_flag() {
+	case ${2,,} in
+	true | on | yes | 1) echo true ;;
+	false | off | no | 0 | '') echo false ;;
 	*)
-		printf >&2 'budgetbee init: BUDGETBEE_LOAD_DEMO=%s: use true or false\n' "$demo"
+		printf >&2 'budgetbee init: %s=%s: use true or false\n' "$1" "$2"
 		return 1
 		;;
 	esac
+}
+
+# Budget Bee's schema from $1/app into POSTGRES_DB, the demo rows too when $2 is true.
+budgetbee_load_app() {
+	local app=$1/app demo=$2 f
+	local -a files=()
+	case $POSTGRES_USER in
+	anon | authenticated | authenticator | auth_admin | subscription_admin)
+		printf >&2 'budgetbee init: POSTGRES_USER=%s is a role Budget Bee'"'"'s schema creates and restricts (app/01-roles.sql): choose another name for the superuser\n' "$POSTGRES_USER"
+		return 1
+		;;
+	esac
+	for f in "$app"/[0-9]*.sql; do
+		if [ -f "$f" ] && { [ "$demo" = true ] || [ "${f##*/}" != 90-demo.sql ]; }; then
+			files+=(-f "$f")
+		fi
+	done
+	if [ ${#files[@]} -eq 0 ]; then
+		printf >&2 'budgetbee init: no schema files in %s\n' "$app"
+		return 1
+	fi
+	PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" budgetbee_psql -q -1 "${files[@]}"
+}
+
+budgetbee_init() {
+	local sql_dir=${BUDGETBEE_SQL_DIR:-/usr/share/budgetbee} app demo
+	local database uri_db authenticator role
+	demo=$(budgetbee_flag BUDGETBEE_LOAD_DEMO "${BUDGETBEE_LOAD_DEMO:-false}")
+	app=$(budgetbee_flag BUDGETBEE_LOAD_APP "${BUDGETBEE_LOAD_APP:-false}")
 
 	budgetbee_say "roles ($sql_dir/roles.sql)"
 	budgetbee_psql -q -f "$sql_dir/roles.sql"
 
 	budgetbee_say "CREATE EXTENSION budgetbee in database \"$POSTGRES_DB\""
 	budgetbee_psql -q -c 'CREATE EXTENSION IF NOT EXISTS budgetbee'
+
+	if [ "$demo" = true ]; then
+		budgetbee_say "BUDGETBEE_LOAD_DEMO: Budget Bee's schema and demo rows ($sql_dir/app/[0-9]*.sql) into \"$POSTGRES_DB\""
+		budgetbee_load_app "$sql_dir" true
+	elif [ "$app" = true ]; then
+		budgetbee_say "BUDGETBEE_LOAD_APP: Budget Bee's schema ($sql_dir/app/[0-9]*.sql but 90-demo.sql) into \"$POSTGRES_DB\""
+		budgetbee_load_app "$sql_dir" false
+	fi
 
 	database=$(budgetbee_show budgetbee.database)
 	uri_db=$(budgetbee_uri_part dbname)
@@ -143,11 +185,6 @@ budgetbee_init() {
 			budgetbee_check_role "$role" 'a role requests switch to' "$authenticator"
 		fi
 	done
-
-	if [ "$demo" = true ]; then
-		budgetbee_say "BUDGETBEE_LOAD_DEMO: loading $sql_dir/demo.sql into \"$POSTGRES_DB\""
-		PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" budgetbee_psql -q -f "$sql_dir/demo.sql"
-	fi
 
 	budgetbee_say "once the server restarts, the API serves database \"$database\" as \"$authenticator\" on port $(budgetbee_show budgetbee.server_port) ($(budgetbee_show budgetbee.db_pool) workers)"
 }

@@ -5,14 +5,17 @@
 //! budgetbee preloaded, so its workers and HTTP port are up during the init too),
 //! `docker_setup_db` and `docker_process_init_files` over the image's
 //! /docker-entrypoint-initdb.d, the temporary server's fast stop, and the real start. Then the
-//! roles, the extension in POSTGRES_DB and the API serving POSTGRES_DB over HTTP are checked.
+//! roles, the extension in POSTGRES_DB, Budget Bee's schema (sql/app) when BUDGETBEE_LOAD_APP or
+//! BUDGETBEE_LOAD_DEMO asks for it, and the API serving POSTGRES_DB over HTTP are checked.
 //!
 //! What differs from a container, and why: the cluster's socket lives in its own directory
 //! (named by PGHOST, see `ENTRYPOINT`), Postgres and the API listen on free ports of 127.0.0.1
 //! only (PGPORT, PGRST_SERVER_HOST/PORT), and the files the image keeps under / are staged
-//! under the cluster's directory (BUDGETBEE_SQL_DIR names where roles.sql and demo.sql went).
+//! under the cluster's directory (BUDGETBEE_SQL_DIR names where roles.sql and app/ went).
 
 use budgetbee_e2e::{Conn, HttpResponse, free_port};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use serde_json::json;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -145,6 +148,69 @@ fn copy_into(src: &Path, dest: &Path) {
     }
 }
 
+/// Whether `name` matches a `COPY` source's wildcard pattern, as Go's `filepath.Match` (which
+/// Docker uses) reads it: `*`, `?`, `[…]` with ranges and `^` negation, `\\` escaping.
+fn wildcard_match(pattern: &[char], name: &[char]) -> bool {
+    match pattern.split_first() {
+        None => name.is_empty(),
+        Some(('*', rest)) => (0..=name.len()).any(|i| wildcard_match(rest, &name[i..])),
+        Some(('?', rest)) => !name.is_empty() && wildcard_match(rest, &name[1..]),
+        Some(('[', rest)) => {
+            let Some((&c, name_rest)) = name.split_first() else {
+                return false;
+            };
+            let (negated, mut class) = match rest.split_first() {
+                Some(('^', r)) => (true, r),
+                _ => (false, rest),
+            };
+            let mut matched = false;
+            loop {
+                let (lo, r) = match class {
+                    [']', r @ ..] => {
+                        class = r;
+                        break;
+                    }
+                    ['\\', x, r @ ..] | [x, r @ ..] => (*x, r),
+                    [] => panic!("unterminated [ in a COPY pattern"),
+                };
+                let (hi, r) = match r {
+                    ['-', '\\', x, r @ ..] | ['-', x, r @ ..] if *x != ']' => (*x, r),
+                    _ => (lo, r),
+                };
+                matched |= lo <= c && c <= hi;
+                class = r;
+            }
+            matched != negated && wildcard_match(class, name_rest)
+        }
+        Some(('\\', [x, rest @ ..])) | Some((x, rest)) => {
+            name.first() == Some(x) && wildcard_match(rest, &name[1..])
+        }
+    }
+}
+
+/// The files a `COPY` source names in the build context: itself, or what its wildcards (in the
+/// last path component) match, in name order. Docker refuses a pattern matching nothing.
+fn copy_sources(src: &str) -> Vec<PathBuf> {
+    let path = repo().join(src);
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    if !name.contains(['*', '?', '[']) {
+        return vec![path];
+    }
+    let parent = path.parent().unwrap();
+    let pattern: Vec<char> = name.chars().collect();
+    let mut matches: Vec<PathBuf> = std::fs::read_dir(parent)
+        .unwrap_or_else(|e| panic!("{}: {e}", parent.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|p| {
+            let name: Vec<char> = p.file_name().unwrap().to_string_lossy().chars().collect();
+            wildcard_match(&pattern, &name)
+        })
+        .collect();
+    matches.sort();
+    assert!(!matches.is_empty(), "COPY {src}: no file matches");
+    matches
+}
+
 /// Lays out under `root` what the runtime stage's `COPY` lines from the build context put in
 /// the image; returns its `ENV` as the container's environment.
 fn stage_image(root: &Path) -> Vec<(String, String)> {
@@ -165,8 +231,7 @@ fn stage_image(root: &Path) -> Vec<(String, String)> {
                     .collect();
                 let (dest, srcs) = args.split_last().unwrap();
                 let dest = root.join(dest.trim_start_matches('/'));
-                for src in srcs {
-                    let src = repo().join(src);
+                for src in srcs.iter().flat_map(|src| copy_sources(src)) {
                     let target = if dest.to_string_lossy().ends_with('/') && src.is_file() {
                         std::fs::create_dir_all(&dest).unwrap();
                         dest.join(src.file_name().unwrap())
@@ -456,6 +521,14 @@ impl Drop for Container {
     }
 }
 
+/// Alice's two earliest transactions with their category (90-demo.sql), as the API answers
+/// `/transactions?select=name,amount,category:categories(name)&order=transaction_date,id&limit=2`.
+const ALICE_FIRST_TWO: &str = concat!(
+    r#"[{"name":"Lunch","amount":-92.67,"category":{"name": "Food"}}, "#,
+    "\n",
+    r#" {"name":"Lunch","amount":-3.31,"category":{"name": "Food"}}]"#
+);
+
 /// The seed's bu-postgrest environment block as it moves to bu-postgres (a smaller pool).
 const SEED_ENV: &[(&str, &str)] = &[
     ("PGRST_DB_SCHEMA", "public"),
@@ -530,6 +603,93 @@ fn assert_serves_a_new_table(c: &Container, db: &str) {
     );
 }
 
+/// A token with the payload Better Auth's jwt plugin signs for Budget Bee (user_id, role, email,
+/// claims.organization_id / organization_role, iat, iss, aud, exp, sub), signed here with the
+/// seed's HS256 secret (PGRST_JWT_SECRET of SEED_ENV) and its audience.
+fn better_auth_token(user: &str, email: &str, organization: Option<(&str, &str)>) -> String {
+    let setting = |name: &str| SEED_ENV.iter().find(|(k, _)| *k == name).unwrap().1;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let payload = json!({
+        "user_id": user,
+        "role": "authenticated",
+        "email": email,
+        "claims": {
+            "organization_id": organization.map(|(id, _)| id),
+            "organization_role": organization.map(|(_, role)| role),
+        },
+        "iat": now,
+        "iss": setting("PGRST_JWT_AUD"),
+        "aud": setting("PGRST_JWT_AUD"),
+        "exp": now + 3600,
+        "sub": user,
+    });
+    let mut header = Header::new(Algorithm::HS256);
+    header.typ = None;
+    let key = EncodingKey::from_secret(setting("PGRST_JWT_SECRET").as_bytes());
+    encode(&header, &payload, &key).unwrap()
+}
+
+fn get_with_token(c: &Container, path: &str, token: &str) -> HttpResponse {
+    let auth = format!("Bearer {token}");
+    Conn::open(c.http_port).send("GET", path, &[("Authorization", &auth)])
+}
+
+/// The number of elements of a 200 response's JSON array.
+fn rows(r: &HttpResponse, log: &str) -> usize {
+    assert_eq!(r.status, 200, "{}\nserver log:\n{log}", r.text());
+    r.json().as_array().expect("a JSON array").len()
+}
+
+/// Budget Bee's schema as sql/app builds it: the roles of 01-roles.sql, Better Auth's and the
+/// app's tables, every one under row-level security, the /rpc functions, and the API's answer
+/// to an anonymous GET /transactions: 200 [] (anon may select it, no policy lets a row through).
+fn assert_app_schema(c: &Container, db: &str) {
+    assert_roles(c);
+    assert_eq!(
+        c.psql(
+            "postgres",
+            "SELECT string_agg(format('%s login=%s bypassrls=%s super=%s', rolname, rolcanlogin, \
+             rolbypassrls, rolsuper), E'\\n' ORDER BY rolname) FROM pg_roles \
+             WHERE rolname IN ('auth_admin', 'subscription_admin')"
+        ),
+        "auth_admin login=t bypassrls=t super=f\n\
+         subscription_admin login=t bypassrls=t super=f"
+    );
+    assert_eq!(
+        c.psql(
+            db,
+            "SELECT string_agg(relname || CASE WHEN relrowsecurity THEN '' ELSE ' (no RLS)' END, \
+             ' ' ORDER BY relname) FROM pg_class \
+             WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+        ),
+        "accounts app_subscriptions categories feature_flags invitations jwks line_items members \
+         organizations sessions subscriptions tags transaction_line_items transaction_tags \
+         transactions users verifications"
+    );
+    assert_eq!(
+        c.psql(
+            db,
+            "SELECT string_agg(proname, ' ' ORDER BY proname) FROM pg_proc \
+             WHERE pronamespace = 'public'::regnamespace \
+             AND (proname LIKE 'get\\_transaction%' OR proname = 'get_filtered_transactions' \
+             OR proname = 'delete_category')"
+        ),
+        "delete_category get_filtered_transactions get_transaction_aggregate \
+         get_transaction_by_category get_transaction_distribution_by_category \
+         get_transaction_distribution_by_status get_transaction_stat"
+    );
+    let r = c.get("/transactions");
+    assert_eq!(
+        (r.status, r.text()),
+        (200, "[]".to_string()),
+        "server log:\n{}",
+        c.log()
+    );
+}
+
 /// Budget Bee's compose file without PGRST_DB_URI: the script pins budgetbee.database to
 /// POSTGRES_DB. POSTGRES_USER is a custom superuser, as in the seed's example (root).
 #[test]
@@ -579,7 +739,8 @@ fn first_boot_serves_postgres_db_without_a_db_uri() {
         c.psql("budgetbee", "SHOW budgetbee.jwt_aud"),
         "http://localhost:3000"
     );
-    // No demo unless asked for.
+    // No schema unless asked for: neither its tables nor its server-side roles.
+    assert!(!out.contains("BUDGETBEE_LOAD"), "{out}");
     assert_eq!(
         c.psql(
             "budgetbee",
@@ -587,12 +748,20 @@ fn first_boot_serves_postgres_db_without_a_db_uri() {
         ),
         "t"
     );
+    assert_eq!(
+        c.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_roles WHERE rolname IN ('auth_admin', 'subscription_admin')"
+        ),
+        "0"
+    );
     assert_serves_a_new_table(&c, "budgetbee");
 }
 
 /// PGRST_DB_URI names the database (and the authenticator) and BUDGETBEE_LOAD_DEMO=true loads
-/// Budget Bee's demo schema. The script is given mode 0644 here: the entrypoint then sources it
-/// (a checkout that lost the executable bit), which must work as well.
+/// Budget Bee's schema and its demo rows (sql/app/00…90). The script is given mode 0644 here:
+/// the entrypoint then sources it (a checkout that lost the executable bit), which must work as
+/// well.
 #[test]
 fn first_boot_with_db_uri_and_demo_sourced() {
     let mut env = SEED_ENV.to_vec();
@@ -611,13 +780,20 @@ fn first_boot_with_db_uri_and_demo_sourced() {
         "{out}"
     );
     assert!(
+        out.contains(&format!(
+            "budgetbee init: BUDGETBEE_LOAD_DEMO: Budget Bee's schema and demo rows \
+             ({}/app/[0-9]*.sql) into \"budgetbee\"\n",
+            c.var("BUDGETBEE_SQL_DIR")
+        )),
+        "{out}"
+    );
+    assert!(
         out.contains("PGRST_DB_URI names database \"budgetbee\"") && !out.contains("ALTER SYSTEM"),
         "{out}"
     );
     assert!(!out.contains("WARNING"), "{out}");
 
     c.wait_for_workers(2);
-    assert_roles(&c);
     assert_eq!(extension_databases(&c), ["budgetbee"]);
     assert_eq!(
         c.psql(
@@ -635,20 +811,135 @@ fn first_boot_with_db_uri_and_demo_sourced() {
         ),
         "budgetbee authenticator"
     );
-    let r = c.get(
-        "/transactions?select=name,amount,category:categories(name)&order=transaction_date&limit=2",
+    assert_app_schema(&c, "budgetbee");
+    // 90-demo.sql's rows (sql/app/README.md, "Demo rows").
+    assert_eq!(
+        c.psql(
+            "budgetbee",
+            "SELECT (SELECT string_agg(id, ' ' ORDER BY id) FROM public.users) || ' | ' || \
+             (SELECT count(*) FROM public.transactions) || ' transactions, ' || \
+             (SELECT count(*) FROM public.transactions WHERE user_id = 'user_alice' \
+              AND organization_id IS NULL) || ' of alice''s, ' || \
+             (SELECT count(*) FROM public.transactions WHERE organization_id = 'org_acme') || \
+             ' of org_acme'"
+        ),
+        "user_alice user_olivia user_victor | 384 transactions, 124 of alice's, 180 of org_acme"
+    );
+    // Row-level security over HTTP, with tokens as Better Auth signs them: alice reads her
+    // personal rows, victor (a viewer of org_acme) the organization's.
+    let alice = better_auth_token("user_alice", "alice@example.com", None);
+    let victor = better_auth_token(
+        "user_victor",
+        "victor@example.com",
+        Some(("org_acme", "viewer")),
+    );
+    assert_eq!(
+        rows(
+            &get_with_token(&c, "/transactions?select=id", &alice),
+            &c.log()
+        ),
+        124
+    );
+    assert_eq!(
+        rows(
+            &get_with_token(&c, "/transactions?select=id", &victor),
+            &c.log()
+        ),
+        180
+    );
+    let r = get_with_token(
+        &c,
+        "/transactions?select=name,amount,category:categories(name)&order=transaction_date,id&limit=2",
+        &alice,
     );
     assert_eq!(
         (r.status, r.text()),
-        (
-            200,
-            concat!(
-                r#"[{"name":"March rent","amount":-1200.00,"category":{"name": "Rent"}}, "#,
-                "\n",
-                r#" {"name":"Grocery Shopping","amount":-50.00,"category":{"name": "Groceries"}}]"#
-            )
-            .to_string()
+        (200, ALICE_FIRST_TWO.to_string()),
+        "server log:\n{}",
+        c.log()
+    );
+    assert_serves_a_new_table(&c, "budgetbee");
+}
+
+/// BUDGETBEE_LOAD_APP=true: Budget Bee's schema without the demo rows (sql/app/00…80), as
+/// production wants it. The image holds sql/app's numbered files and README, not check.sql.
+#[test]
+fn first_boot_loads_the_app_schema_without_demo_rows() {
+    let mut env = SEED_ENV.to_vec();
+    env.extend([("POSTGRES_DB", "budgetbee"), ("BUDGETBEE_LOAD_APP", "true")]);
+    let c = Container::first_boot("init-app", &env, None);
+    let out = &c.init_output;
+    assert!(
+        out.contains(&format!(
+            "budgetbee init: BUDGETBEE_LOAD_APP: Budget Bee's schema \
+             ({}/app/[0-9]*.sql but 90-demo.sql) into \"budgetbee\"\n",
+            c.var("BUDGETBEE_SQL_DIR")
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("ALTER SYSTEM SET budgetbee.database = 'budgetbee'"),
+        "{out}"
+    );
+    assert!(!out.contains("WARNING"), "{out}");
+
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let expected: Vec<String> = names(&repo().join("sql/app"))
+        .into_iter()
+        .filter(|n| n != "check.sql")
+        .collect();
+    assert_eq!(
+        names(&Path::new(&c.var("BUDGETBEE_SQL_DIR")).join("app")),
+        expected
+    );
+    assert!(
+        expected.contains(&"90-demo.sql".to_string()) && expected.contains(&"README.md".into()),
+        "{expected:?}"
+    );
+
+    c.wait_for_workers(2);
+    assert_eq!(extension_databases(&c), ["budgetbee"]);
+    assert_app_schema(&c, "budgetbee");
+    assert_eq!(
+        c.psql(
+            "budgetbee",
+            "SELECT (SELECT count(*) FROM public.users) || ' users, ' || \
+             (SELECT count(*) FROM public.organizations) || ' organizations, ' || \
+             (SELECT count(*) FROM public.categories) || ' categories, ' || \
+             (SELECT count(*) FROM public.transactions) || ' transactions, ' || \
+             (SELECT count(*) FROM public.feature_flags) || ' feature flags'"
         ),
+        "0 users, 0 organizations, 0 categories, 0 transactions, 0 feature flags"
+    );
+    // A valid token finds no row either (there is none), and the functions answer it.
+    let alice = better_auth_token("user_alice", "alice@example.com", None);
+    let r = get_with_token(&c, "/transactions", &alice);
+    assert_eq!(
+        (r.status, r.text()),
+        (200, "[]".to_string()),
+        "server log:\n{}",
+        c.log()
+    );
+    let auth = format!("Bearer {alice}");
+    let r = Conn::open(c.http_port).send_body(
+        "POST",
+        "/rpc/get_transaction_stat",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        Some(b"{}"),
+    );
+    assert_eq!(
+        (r.status, r.text()),
+        (200, "0".to_string()),
         "server log:\n{}",
         c.log()
     );

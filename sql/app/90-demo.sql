@@ -9,7 +9,7 @@
 --
 -- Categories: each user also has the trigger's Food, Travel, Sales (random ids: look them up
 -- by name). Fixed ids, 0b1c2d3e-0000-4000-8000-0000000000NN:
---   01 Groceries, 02 Rent, 03 Salary                      alice (01-03 as the old sql/demo.sql)
+--   01 Groceries, 02 Rent, 03 Salary                      alice (01-03 as the old two-table demo)
 --   11 Groceries, 12 Salary, 13 Hobbies                   olivia, personal
 --   21 Revenue, 22 Payroll, 23 Software, 24 Office, 25 Travel   org_acme
 -- The seed's "Create Transaction" curl works with alice's token and

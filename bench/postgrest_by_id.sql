@@ -1,4 +1,4 @@
--- The transaction PostgREST v13 runs for `GET /transactions?id=eq.<uuid>` with alice's token.
+-- The transaction PostgREST v13 runs for `GET /transactions?id=eq.<uuid>` with the bench user's token.
 -- PostgREST v13 runs BEGIN (read only for a read), one statement setting the transaction's
 -- settings, the read statement, COMMIT; with db-prepared-statements (its default) each is a
 -- prepared statement and every value a parameter of type unknown (hasql's unknownEncoder).

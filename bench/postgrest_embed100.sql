@@ -1,5 +1,5 @@
 -- The transaction PostgREST v13 runs for `GET /transactions?select=*,category:categories(name,color)&limit=100`
--- with alice's token. The to-one embed is a LEFT JOIN LATERAL aliased transactions_category_1,
+-- with the bench user's token. The to-one embed is a LEFT JOIN LATERAL aliased transactions_category_1,
 -- its row as jsonb; row-level security applies to categories inside it too.
 -- PostgREST v13 runs BEGIN (read only for a read), one statement setting the transaction's
 -- settings, the read statement, COMMIT; with db-prepared-statements (its default) each is a

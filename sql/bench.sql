@@ -1,34 +1,85 @@
--- `make bench`'s additions to Budget Bee's schema (sql/app), applied as a superuser after it.
--- Idempotent. A 100-row page needs more than alice's 124 demo transactions, so 1,000 more, all
--- visible to her under row-level security: personal rows (user_id 'user_alice', no
--- organization) in her own categories Groceries, Rent, Salary (90-demo.sql's fixed ids).
--- Alice then sees 1,124 transactions; olivia and victor see what they saw.
+-- `make bench`'s data on Budget Bee's schema (sql/app), applied as a superuser after it.
+-- Idempotent (fixed ids, ON CONFLICT DO NOTHING). Deterministic, so every run measures the same
+-- rows:
+--   1,000 users bench_u0001 … bench_u1000 (the trigger gives each Food, Travel, Sales);
+--   10 organizations bench_o01 … bench_o10; users 1–400 are members, user g of organization
+--     ((g-1) % 10) + 1 with role owner, admin, editor, viewer by ((g-1) / 10) % 4, so every
+--     organization has ten members of each role;
+--   5 categories per organization (fixed ids 0c000000-0000-4000-8000-0000000000OC);
+--   100,000 transactions (fixed ids 7c000000-0000-4000-8000-<g>), 100 per user: for a member
+--     50 are its organization's (in one of its categories), the rest are personal (in the
+--     user's Food, Travel or Sales); dates over 2025–2026.
+-- The bench's user is bench_u0023: editor of bench_o03 (2,000 organization rows visible, ten
+-- members of each role there), 50 personal rows.
 SET client_min_messages = warning;
 
-INSERT INTO public.transactions
-  (id, amount, name, category_id, transaction_date, status, user_id, organization_id,
-   created_at, updated_at)
-SELECT ('7b000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid,
-       round((g % 500 - 250)::numeric * 1.37, 2),
-       'bench row ' || g,
-       ('0b1c2d3e-0000-4000-8000-00000000000' || (1 + g % 3))::uuid,
-       timestamp '2026-01-01' + g * interval '37 minutes',
-       CASE WHEN g % 7 = 0 THEN 'pending' ELSE 'paid' END,
-       'user_alice', NULL,
-       timestamp '2026-01-01', timestamp '2026-01-01'
+-- What an earlier version of this file added (alice's 1,000 rows and their function).
+DELETE FROM public.transactions WHERE id::text LIKE '7b000000-%';
+DROP FUNCTION IF EXISTS public.bench_transactions_since(timestamptz);
+
+INSERT INTO public.users (id, name, email, email_verified, created_at, updated_at)
+SELECT 'bench_u' || lpad(g::text, 4, '0'), 'Bench user ' || g,
+       'bench' || g || '@example.com', true, timestamptz '2025-01-01', timestamptz '2025-01-01'
 FROM generate_series(1, 1000) g
 ON CONFLICT (id) DO NOTHING;
-ANALYZE public.transactions;
 
--- The RPC row: a STABLE set-returning function, the caller's 100 latest transactions since a
--- date. SECURITY INVOKER (the default), so row-level security decides what it reads: 100 of
--- alice's rows for her token, none for anon (who may not execute it anyway). No SET clause: a
--- function's settings would join PostgREST's set_config batch and stop the planner inlining it.
-CREATE OR REPLACE FUNCTION public.bench_transactions_since(since timestamptz)
-RETURNS SETOF public.transactions LANGUAGE sql STABLE AS $$
-  SELECT * FROM public.transactions WHERE transaction_date >= since
-  ORDER BY transaction_date DESC, id LIMIT 100
-$$;
--- As 80-grants.sql does for the app's functions: not PUBLIC's, authenticated's.
-REVOKE ALL ON FUNCTION public.bench_transactions_since(timestamptz) FROM PUBLIC, anon;
-GRANT EXECUTE ON FUNCTION public.bench_transactions_since(timestamptz) TO authenticated;
+INSERT INTO public.organizations (id, name, slug, created_at)
+SELECT 'bench_o' || lpad(o::text, 2, '0'), 'Bench organization ' || o, 'bench-o' || o,
+       timestamptz '2025-01-01'
+FROM generate_series(1, 10) o
+ON CONFLICT (id) DO NOTHING;
+
+INSERT INTO public.members (id, organization_id, user_id, role, created_at)
+SELECT 'bench_m' || lpad(g::text, 4, '0'),
+       'bench_o' || lpad((((g - 1) % 10) + 1)::text, 2, '0'),
+       'bench_u' || lpad(g::text, 4, '0'),
+       (ARRAY['owner', 'admin', 'editor', 'viewer'])[((g - 1) / 10) % 4 + 1],
+       timestamptz '2025-01-01'
+FROM generate_series(1, 400) g
+ON CONFLICT (id) DO NOTHING;
+
+INSERT INTO public.categories (id, name, color, user_id, organization_id)
+SELECT ('0c000000-0000-4000-8000-' || lpad(o::text, 10, '0') || lpad(c::text, 2, '0'))::uuid,
+       (ARRAY['Revenue', 'Payroll', 'Software', 'Office', 'Travel'])[c],
+       (ARRAY['green', 'red', 'blue', 'gray', 'orange'])[c]::public.builtin_colors,
+       'bench_u' || lpad(o::text, 4, '0'),  -- the organization's owner made them
+       'bench_o' || lpad(o::text, 2, '0')
+FROM generate_series(1, 10) o, generate_series(1, 5) c
+ON CONFLICT (id) DO NOTHING;
+
+WITH personal AS (
+  SELECT user_id, array_agg(id ORDER BY name) AS ids
+  FROM public.categories
+  WHERE organization_id IS NULL AND user_id LIKE 'bench\_u%'
+  GROUP BY user_id
+)
+INSERT INTO public.transactions
+  (id, amount, currency, user_id, organization_id, category_id, name, status, source,
+   transaction_date, created_at, updated_at)
+SELECT ('7c000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid,
+       round(((g * 7919) % 20000 - 12000)::numeric / 100, 2),
+       'usd',
+       u.id,
+       CASE WHEN u.org_row THEN u.org END,
+       CASE WHEN u.org_row
+            THEN ('0c000000-0000-4000-8000-' || lpad(u.org_no::text, 10, '0')
+                  || lpad((1 + g % 5)::text, 2, '0'))::uuid
+            ELSE p.ids[1 + g % 3]
+       END,
+       (ARRAY['Groceries', 'Rent', 'Salary', 'Coffee', 'Fuel', 'Invoice', 'Cloud', 'Lunch'])[1 + g % 8],
+       (ARRAY['paid', 'paid', 'paid', 'pending', 'overdue'])[1 + g % 5],
+       'manual',
+       timestamp '2025-01-01' + (g * 2633 % 63072000) * interval '1 second',
+       timestamp '2025-01-01', timestamp '2025-01-01'
+FROM generate_series(1, 100000) g
+-- User 1 + g % 1000 writes rows g, g + 1000, …: a member's every other one (by g / 1000) is
+-- its organization's.
+CROSS JOIN LATERAL (
+  SELECT 'bench_u' || lpad((1 + g % 1000)::text, 4, '0') AS id,
+         ((g % 1000) % 10) + 1 AS org_no,
+         'bench_o' || lpad((((g % 1000) % 10) + 1)::text, 2, '0') AS org,
+         1 + g % 1000 <= 400 AND (g / 1000) % 2 = 0 AS org_row
+) u
+JOIN personal p ON p.user_id = u.id
+ON CONFLICT (id) DO NOTHING;
+ANALYZE public.users, public.organizations, public.members, public.categories, public.transactions;

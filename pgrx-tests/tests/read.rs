@@ -99,14 +99,19 @@ fn get_and_errors_read_like_postgrest() {
                 expect_headers: &[JSON, ("Content-Range", "*/*")],
                 body: "[]",
             },
+            // QuerySpec "empty root select" "gives all columns" (QueryBuilder's defSelect).
             Case {
-                name: "empty select gives empty objects",
+                name: "empty select gives all columns",
                 method: "GET",
                 path: "/items?select=&limit=2",
                 headers: &[],
                 status: 200,
                 expect_headers: &[JSON, ("Content-Range", "0-1/*")],
-                body: "[{}, \n {}]",
+                body: concat!(
+                    r#"[{"id":1,"name":"apple","price":0.50,"tags":["fruit","red"],"note":null}, "#,
+                    "\n",
+                    r#" {"id":2,"name":"bread","price":2.25,"tags":[],"note":"day-old"}]"#
+                ),
             },
             Case {
                 name: "quoted identifiers in the path",

@@ -208,22 +208,27 @@ impl ApiRequest {
             action,
             Action::Call(Invoke::Get | Invoke::Head) | Action::Info(InfoTarget::Routine)
         );
-        let pairs: Vec<(String, String)> = query_pairs(query.unwrap_or(""))
-            .into_iter()
+        let raw_pairs = query_pairs(query.unwrap_or(""));
+        let pairs: Vec<(String, String)> = raw_pairs
+            .iter()
+            .cloned()
             // A function's argument may be empty (`?a=`); a bare `?a` is nothing, as for
             // PostgREST (which only reads parameters that have a value).
             .filter(|(_, v)| !calls_with_query || v.is_some())
             .map(|(k, v)| (k, v.unwrap_or_default()))
             .collect();
         let mut q = read_query(&pairs, calls_with_query)?;
+        // A bare `?columns` is no list; `?columns=` is an empty one, which is an error.
         let list = |name: &str| {
-            pairs
+            raw_pairs
                 .iter()
                 .find(|(k, _)| k == name)
-                .map(|(_, v)| config_list(v))
+                .and_then(|(_, v)| v.as_deref())
+                .map(|v| query::parse_columns(name, v))
+                .transpose()
         };
-        let columns = list("columns");
-        let on_conflict = list("on_conflict");
+        let columns = list("columns")?;
+        let on_conflict = list("on_conflict")?;
         let has_limit_or_offset = pairs.iter().any(|(k, _)| k == "limit" || k == "offset");
         // RFC 9110: the Range header only applies to GET.
         let header_range = if method == "GET" {
@@ -315,14 +320,6 @@ fn resource_of(path: &str) -> Result<Resource, Error> {
         [rpc, func] if rpc == "rpc" => Ok(Resource::Rpc(func.clone())),
         _ => Err(Error::invalid_path()),
     }
-}
-
-/// `columns=a,b` / `on_conflict=a,b`.
-fn config_list(v: &str) -> Vec<String> {
-    v.split(',')
-        .map(|c| c.trim().trim_matches('"').to_string())
-        .filter(|c| !c.is_empty())
-        .collect()
 }
 
 /// Query parameters PostgREST reserves at the top level only.

@@ -177,10 +177,14 @@ pub fn order(f: &Failure, fallback: Error) -> Error {
 pub fn logic(f: &Failure, fallback: Error) -> Error {
     let chars = f.chars();
     let p = f.pos.min(chars.len());
-    let item_start = chars[..p]
+    let mut item_start = chars[..p]
         .iter()
         .rposition(|c| *c == ',' || *c == '(')
         .map_or(0, |i| i + 1);
+    // Spaces before an item belong to the separator.
+    while item_start < p && matches!(chars[item_start], ' ' | '\t') {
+        item_start += 1;
+    }
     let item: String = chars[item_start..].iter().collect();
     if chars.get(p) == Some(&')') && item_start == p {
         return f.error(
@@ -202,8 +206,13 @@ pub fn logic(f: &Failure, fallback: Error) -> Error {
         );
     }
     for op in ["and", "or"] {
-        if item.starts_with(op) && !item[op.len()..].starts_with('(') {
-            let at = item_start + op.len();
+        let Some(rest) = item.strip_prefix(op) else {
+            continue;
+        };
+        let after = rest.trim_start_matches([' ', '\t']);
+        if !after.starts_with('(') {
+            // Spaces may come before the parenthesis; the error is at what follows them.
+            let at = item_start + item.chars().count() - after.chars().count();
             return f.error(at, format!("{} expecting \"(\"", unexpected(chars.get(at))));
         }
     }
@@ -232,6 +241,17 @@ pub fn select(f: &Failure, fallback: Error) -> Error {
             at,
             format!(
                 "unexpected {shown} expecting digit, \"->\", \"::\", \".\", \",\" or end of input"
+            ),
+        );
+    }
+    // After an arrow comes an index or a key, and a key cannot start with a delimiter
+    // (JsonOperatorSpec "fails when there is a reserved special character in the key's name").
+    if after_arrow && chars.get(p).is_none_or(|c| "(:.,>)".contains(*c)) {
+        return f.error(
+            p,
+            format!(
+                "{} expecting \"-\", digit or any non reserved character different from: .,>()",
+                unexpected(chars.get(p))
             ),
         );
     }

@@ -260,9 +260,10 @@ pub struct OrderTerm {
     pub nulls: Option<Nulls>,
 }
 
-/// `select=` value → items. An empty value selects no column, as in PostgREST.
+/// `select=` value → items. An empty value is no item (the planner reads all columns then, as
+/// PostgREST does); spaces alone are not a select list.
 pub fn parse_select(value: &str) -> Result<Vec<SelectItem>, Error> {
-    if value.trim().is_empty() {
+    if value.is_empty() {
         return Ok(Vec::new());
     }
     let pairs = QueryParser::parse(Rule::select, value).map_err(|e| {
@@ -397,6 +398,26 @@ pub fn parse_dotted(key: &str) -> Result<Vec<String>, Error> {
         .map_err(|e| key_error(key, e))?
         .next()
         .expect("dotted names");
+    Ok(pair
+        .into_inner()
+        .filter(|p| matches!(p.as_rule(), Rule::bare_name | Rule::quoted_value))
+        .map(name_of)
+        .collect())
+}
+
+/// `columns=` / `on_conflict=` value → the names, unquoted. Unlike a select list it cannot be
+/// empty: `columns=` is PostgREST's PGRST100.
+pub fn parse_columns(param: &str, value: &str) -> Result<Vec<String>, Error> {
+    let pair = QueryParser::parse(Rule::column_list, value)
+        .map_err(|e| {
+            parse_error(
+                &format!("failed to parse {param} parameter ({value})"),
+                0,
+                e,
+            )
+        })?
+        .next()
+        .expect("a column list");
     Ok(pair
         .into_inner()
         .filter(|p| matches!(p.as_rule(), Rule::bare_name | Rule::quoted_value))
@@ -550,21 +571,20 @@ fn operation_of(pair: Pair<Rule>) -> Operation {
                     Quantifier::All
                 })
             }
-            Rule::language => language = Some(p.as_str().to_string()),
+            Rule::language => language = Some(p.as_str().trim().to_string()),
             Rule::value | Rule::logic_bare | Rule::pg_array => value = p.as_str().to_string(),
             Rule::quoted_value => value = unquote(p),
-            // `in.()` is the empty list, not a list of one empty string.
-            Rule::list
-                if p.as_str()
-                    .trim_matches(|c| c == '(' || c == ')')
-                    .trim()
-                    .is_empty() => {}
             Rule::list => {
                 for item in p.into_inner() {
                     match item.as_rule() {
                         Rule::quoted_value => items.push(unquote(item)),
-                        _ => items.push(item.as_str().trim().to_string()),
+                        // Spaces inside an element are its own: `in.(a, b)` has " b".
+                        _ => items.push(item.as_str().to_string()),
                     }
+                }
+                // `in.()` (or `in.(  )`) is one empty element: PostgREST's empty list.
+                if items.len() == 1 && items[0].is_empty() {
+                    items.clear();
                 }
             }
             Rule::is_value => {
@@ -661,13 +681,25 @@ fn field_of(pair: Pair<Rule>) -> Field {
                     .parse::<i64>()
                     .map(JsonKey::Index)
                     .unwrap_or_else(|_| JsonKey::Key(k.as_str().to_string())),
-                Some(k) => JsonKey::Key(k.into_inner().next().map(name_of).unwrap_or_default()),
+                Some(k) => JsonKey::Key(k.into_inner().next().map(json_key).unwrap_or_default()),
                 None => JsonKey::Key(String::new()),
             };
             path.push((arrow, key));
         }
     }
     Field { name, path }
+}
+
+/// A JSON key: quoted, or its dash-separated parts each without surrounding spaces.
+fn json_key(pair: Pair<Rule>) -> String {
+    match pair.as_rule() {
+        Rule::quoted_value => unquote(pair),
+        _ => pair
+            .into_inner()
+            .map(|part| part.as_str().trim().to_string())
+            .collect::<Vec<_>>()
+            .join("-"),
+    }
 }
 
 /// A bare or quoted name → its text (bare names lose surrounding spaces, as in PostgREST).
@@ -766,12 +798,16 @@ fn describe(rule: &Rule) -> &'static str {
         | Rule::join_type
         | Rule::alias
         | Rule::count_star
-        | Rule::order_relation => "field name (* or [a..z0..9_$])",
+        | Rule::order_relation
+        | Rule::column_list => "field name (* or [a..z0..9_$])",
         Rule::quoted_inner | Rule::escaped => "closing quote",
         Rule::cast | Rule::agg_cast => "cast type",
         Rule::aggregate => "aggregate function",
         Rule::arrow | Rule::json_op | Rule::json_path => "\"->>\" or \"->\"",
         Rule::json_index | Rule::json_key => "json path key or index",
+        Rule::json_key_name | Rule::json_key_part => {
+            "any non reserved character different from: .,>()"
+        }
         Rule::negation
         | Rule::in_op
         | Rule::is_op

@@ -165,6 +165,7 @@ pub fn cache() -> SchemaCache {
             .collect(),
         relationships,
         routines: Default::default(),
+        representations: Default::default(),
         generation: 1,
     }
 }

@@ -9,7 +9,7 @@ use crate::api::prefer::{Missing, Resolution, Return, TxEnd as TxPreference};
 use crate::api::{Action, ApiRequest, Count, Operation, Operator};
 use crate::config::{Config, TxEnd};
 use crate::error::Error;
-use crate::schema::{QualifiedName, Relation, SchemaCache};
+use crate::schema::{JSON_OID, QualifiedName, Relation, SchemaCache};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,9 @@ pub enum Mutation {
 pub struct BodyColumn {
     pub name: String,
     pub type_name: String,
+    /// A domain's representation from json: the body's value is read as json and parsed by
+    /// this function (PostgREST's withJsonParse).
+    pub parse: Option<QualifiedName>,
     /// Its default expression, merged into each row with `missing=default`.
     pub default: Option<String>,
 }
@@ -117,7 +120,7 @@ pub fn plan(
         .iter()
         .filter(|(path, _)| path.is_empty())
         .map(|(_, f)| Condition::Filter {
-            field: read::resolve(cache, &target, &f.field),
+            field: read::resolve_input(cache, &target, &f.field),
             negated: f.negated,
             operation: f.operation.clone(),
         })
@@ -139,9 +142,17 @@ pub fn plan(
             .iter()
             .map(|k| {
                 let c = relation.column(k);
+                let parse = c
+                    .and_then(|c| cache.representation(JSON_OID, c.type_oid))
+                    .cloned();
                 BodyColumn {
                     name: k.clone(),
-                    type_name: c.map_or("text".to_string(), |c| c.type_name.clone()),
+                    type_name: match (&parse, c) {
+                        (Some(_), _) => "json".to_string(),
+                        (None, Some(c)) => c.type_name.clone(),
+                        (None, None) => "text".to_string(),
+                    },
+                    parse,
                     default: c.and_then(|c| c.default.clone()),
                 }
             })

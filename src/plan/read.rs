@@ -10,7 +10,7 @@ use super::tree::*;
 use crate::api::{self, ApiRequest, EmbedPath, LogicTree, Range, SelectItem};
 use crate::config::Config;
 use crate::error::Error;
-use crate::schema::{QualifiedName, SchemaCache};
+use crate::schema::{JSON_OID, QualifiedName, SchemaCache, TEXT_OID};
 
 /// Where the requested resource's rows come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +132,7 @@ fn fill(cache: &SchemaCache, node: &mut ReadNode, select: &[SelectItem]) {
                 aggregate,
                 aggregate_cast,
             } => node.select.push(SelectField {
-                field: resolve(cache, &node.relation, field),
+                field: resolve_output(cache, &node.relation, field),
                 cast: cast.clone(),
                 aggregate: *aggregate,
                 aggregate_cast: aggregate_cast.clone(),
@@ -187,8 +187,44 @@ pub(super) fn resolve(
         name: field.name.clone(),
         path: field.path.clone(),
         to_json: column.is_none_or(|c| !c.is_json()),
-        tsvector: column.is_some_and(|c| c.type_name == "tsvector"),
+        to_tsvector: column.is_some_and(|c| c.data_type != "tsvector"),
         full_row: false,
+        transform: None,
+    }
+}
+
+/// The type of a column of `relation`, if the schema cache knows it.
+fn column_type(cache: &SchemaCache, relation: &QualifiedName, name: &str) -> Option<u32> {
+    cache
+        .relations
+        .get(&(relation.schema.clone(), relation.name.clone()))
+        .and_then(|r| r.column(name))
+        .map(|c| c.type_oid)
+}
+
+/// A selected field: a column whose domain has a representation as json is written through it
+/// (PostgREST's resolveOutputField).
+fn resolve_output(cache: &SchemaCache, relation: &QualifiedName, field: &api::Field) -> TypedField {
+    TypedField {
+        transform: column_type(cache, relation, &field.name)
+            .and_then(|t| cache.representation(t, JSON_OID))
+            .cloned(),
+        ..resolve(cache, relation, field)
+    }
+}
+
+/// A filtered field: a filter value is read into the column's domain through its
+/// representation from text, if it has one (PostgREST's resolveQueryInputField).
+pub(super) fn resolve_input(
+    cache: &SchemaCache,
+    relation: &QualifiedName,
+    field: &api::Field,
+) -> TypedField {
+    TypedField {
+        transform: column_type(cache, relation, &field.name)
+            .and_then(|t| cache.representation(TEXT_OID, t))
+            .cloned(),
+        ..resolve(cache, relation, field)
     }
 }
 
@@ -213,7 +249,7 @@ fn node_at<'t>(tree: &'t mut ReadNode, path: &EmbedPath) -> Result<&'t mut ReadN
 
 fn condition(cache: &SchemaCache, relation: &QualifiedName, f: &api::Filter) -> Condition {
     Condition::Filter {
-        field: resolve(cache, relation, &f.field),
+        field: resolve_input(cache, relation, &f.field),
         negated: f.negated,
         operation: f.operation.clone(),
     }
@@ -294,7 +330,9 @@ fn add_ranges(tree: &mut ReadNode, req: &ApiRequest) -> Result<(), Error> {
 // Passes over the whole tree
 
 /// `*` becomes the table's columns where an aggregate (in the node or above it) or a to-many
-/// spread needs named columns to group by; `count()` in a spread counts whole rows.
+/// spread needs named columns to group by, or where a column has a data representation to be
+/// written through (PostgREST's expandStarsForDataRepresentations); `count()` in a spread
+/// counts whole rows.
 fn expand_stars(node: &mut ReadNode, cache: &SchemaCache, above: bool) {
     let to_many_spread = matches!(
         node.embedding.as_ref().and_then(|e| e.spread.as_ref()),
@@ -304,10 +342,16 @@ fn expand_stars(node: &mut ReadNode, cache: &SchemaCache, above: bool) {
     let spread = node.embedding.as_ref().is_some_and(|e| e.spread.is_some());
     let star = |s: &SelectField| s.field.name == "*" && s.field.path.is_empty();
     let expandable = node.select.iter().any(|s| star(s) && s.aggregate.is_none());
-    if has_agg && expandable {
-        let columns: Vec<String> = cache
-            .relations
-            .get(&(node.relation.schema.clone(), node.relation.name.clone()))
+    let relation = cache
+        .relations
+        .get(&(node.relation.schema.clone(), node.relation.name.clone()));
+    let represented = relation.is_some_and(|r| {
+        r.columns
+            .iter()
+            .any(|c| cache.representation(c.type_oid, JSON_OID).is_some())
+    });
+    if (has_agg || represented) && expandable {
+        let columns: Vec<String> = relation
             .map(|r| r.columns.iter().map(|c| c.name.clone()).collect())
             .unwrap_or_default();
         let relation = node.relation.clone();
@@ -318,7 +362,7 @@ fn expand_stars(node: &mut ReadNode, cache: &SchemaCache, above: bool) {
                     columns
                         .iter()
                         .map(|c| SelectField {
-                            field: resolve(cache, &relation, &api::Field::named(c)),
+                            field: resolve_output(cache, &relation, &api::Field::named(c)),
                             ..s.clone()
                         })
                         .collect()
@@ -360,6 +404,10 @@ fn add_aliases(node: &mut ReadNode) {
                 path: s.field.path.clone(),
             };
             s.alias = Some(api_field.output_name());
+        } else if s.field.transform.is_some() && s.cast.is_none() {
+            // A formatted column keeps its name (PostgREST's addDataRepresentationAliases);
+            // with a cast on top it is named as Postgres names the cast expression.
+            s.alias = Some(s.field.name.clone());
         }
     }
     for child in &mut node.children {

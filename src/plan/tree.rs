@@ -11,10 +11,16 @@ pub struct TypedField {
     pub name: String,
     pub path: Vec<(Arrow, JsonKey)>,
     pub to_json: bool,
-    /// The column is a tsvector (full-text filters use it as is).
-    pub tsvector: bool,
+    /// A column the schema cache knows whose type is not tsvector (nor a domain over it):
+    /// full-text filters search `to_tsvector([lang,] col)`. A tsvector, or a name the cache
+    /// does not know (a computed field), is searched as is, as PostgREST's cfToTsVector.
+    pub to_tsvector: bool,
     /// `count()` over a spread: the row itself.
     pub full_row: bool,
+    /// A data representation's function (PostgREST's cfTransform): on a selected field, what
+    /// formats the column's domain as json; on a filtered field, what parses the filter's
+    /// text value into the column's domain.
+    pub transform: Option<QualifiedName>,
 }
 
 impl TypedField {
@@ -24,8 +30,9 @@ impl TypedField {
             name: name.to_string(),
             to_json: !path.is_empty(),
             path,
-            tsvector: false,
+            to_tsvector: false,
             full_row: false,
+            transform: None,
         }
     }
 }

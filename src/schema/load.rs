@@ -19,6 +19,7 @@ const FOREIGN_KEYS: &str = include_str!("catalog/foreign_keys.sql");
 const PRIMARY_KEY_CONSTRAINTS: &str = include_str!("catalog/primary_key_constraints.sql");
 const VIEWS: &str = include_str!("catalog/views.sql");
 const COMPUTED_RELATIONSHIPS: &str = include_str!("catalog/computed_relationships.sql");
+const REPRESENTATIONS: &str = include_str!("catalog/representations.sql");
 
 fn err(e: SpiError) -> Error {
     Error::internal(format!("loading the schema cache: {e}"))
@@ -111,6 +112,16 @@ fn load_catalog(
         }
     }
     cache.routines = routines(client, schemas)?;
+    for row in query(client, REPRESENTATIONS, &[])? {
+        let oid = |i: usize| -> Result<u32, Error> {
+            Ok(row.get::<i64>(i).map_err(err)?.unwrap_or(0) as u32)
+        };
+        let function = QualifiedName {
+            schema: row.get(3).map_err(err)?.unwrap_or_default(),
+            name: row.get(4).map_err(err)?.unwrap_or_default(),
+        };
+        cache.representations.insert((oid(1)?, oid(2)?), function);
+    }
 
     // Keys, by table oid, that views may show.
     let mut keys: Vec<Key> = Vec::new();

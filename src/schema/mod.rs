@@ -190,15 +190,27 @@ pub struct SchemaCache {
     /// Functions by name; overloads with fewer parameters first (PostgREST's order, which
     /// its errors list them in).
     pub routines: HashMap<QualifiedName, Vec<Routine>>,
+    /// Data representations: the cast function from one type to another, by (source oid,
+    /// target oid), where one side is a domain and the other json or text.
+    pub representations: HashMap<(u32, u32), QualifiedName>,
     /// Bumped on every load; the statement cache is keyed to it.
     pub generation: u64,
 }
+
+/// `pg_catalog.json` and `pg_catalog.text`, the other side of every data representation.
+pub const JSON_OID: u32 = 114;
+pub const TEXT_OID: u32 = 25;
 
 impl SchemaCache {
     pub fn relation(&self, schema: &str, name: &str) -> Result<&Relation, Error> {
         self.relations
             .get(&(schema.to_string(), name.to_string()))
             .ok_or_else(|| Error::table_not_found(schema, name, self.table_hint(schema, name)))
+    }
+
+    /// The function a data representation maps `source` values to `target` with, if any.
+    pub fn representation(&self, source: u32, target: u32) -> Option<&QualifiedName> {
+        self.representations.get(&(source, target))
     }
 
     /// The relationships from `origin` to tables of `schema`, in PostgREST's order.

@@ -23,6 +23,17 @@ pub fn mutate(plan: &MutatePlan) -> Statement {
         .map(|c| format!("{} {}", quote_ident(&c.name), c.type_name))
         .collect();
     let cols: Vec<String> = plan.columns.iter().map(|c| quote_ident(&c.name)).collect();
+    // What the body's columns are read as: a represented domain through its parser, keeping
+    // the column's name (PostgREST's pgFmtCoerceNamed).
+    let parsed: Vec<String> = plan
+        .columns
+        .iter()
+        .zip(&cols)
+        .map(|(c, q)| match &c.parse {
+            Some(f) => format!("{}({q}) AS {q}", qualified(&f.schema, &f.name)),
+            None => q.clone(),
+        })
+        .collect();
     let body_cols: Vec<String> = cols.iter().map(|c| format!("pgrst_body.{c}")).collect();
     let json_data = if plan.missing_default {
         // Defaults first, then the row: a key present in the row (even as null) wins.
@@ -69,7 +80,7 @@ pub fn mutate(plan: &MutatePlan) -> Statement {
                     "SELECT {} FROM (SELECT {json_data} AS json_data) pgrst_payload, \
                      LATERAL (SELECT {} FROM json_to_recordset(pgrst_payload.json_data) AS _({})) pgrst_body",
                     body_cols.join(", "),
-                    cols.join(", "),
+                    parsed.join(", "),
                     typed.join(", ")
                 )
             };
@@ -113,7 +124,7 @@ pub fn mutate(plan: &MutatePlan) -> Statement {
                         .map(|(c, b)| format!("{c} = {b}"))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    cols.join(", "),
+                    parsed.join(", "),
                     typed.join(", ")
                 )
             }

@@ -81,13 +81,9 @@ pub(super) fn body(media: MediaType, header_source: &str) -> String {
 pub(super) fn node_query(s: &mut Statement, node: &ReadNode) -> String {
     let q = name(&node.qualifier());
     let mut items: Vec<String> = if node.select.is_empty() && node.children.is_empty() {
-        // An embed that selects nothing still reads its rows (it may filter its parent);
-        // the requested table with `select=` yields empty objects.
-        if node.embedding.is_some() {
-            vec![format!("{q}.*")]
-        } else {
-            Vec::new()
-        }
+        // Nothing selected reads every column (PostgREST's defSelect): `select=` gives whole
+        // rows, and an empty embed still reads its rows (its parent ignores them).
+        vec![format!("{q}.*")]
     } else {
         node.select.iter().map(|f| select_field(s, &q, f)).collect()
     };
@@ -390,6 +386,9 @@ fn group_by(q: &str, node: &ReadNode) -> String {
 
 fn select_field(s: &mut Statement, q: &str, f: &SelectField) -> String {
     let mut expr = field(s, q, &f.field);
+    if let Some(t) = &f.field.transform {
+        expr = format!("{}({expr})", qualified(&t.schema, &t.name));
+    }
     if let Some(cast) = &f.cast {
         // Type names are restricted by the grammar to letters, digits, `_`, `$` and spaces,
         // and cannot be quoted (`int` is not a type name, `integer` is).
@@ -526,7 +525,13 @@ fn filter(s: &mut Statement, q: &str, f: &TypedField, operation: &Operation) -> 
             } else {
                 value.clone()
             };
-            let p = s.bind(value);
+            let mut p = s.bind(value);
+            // A represented domain parses the value, except for patterns and IS DISTINCT FROM
+            // (PostgREST's pgFmtUnknownLiteralForField is not applied to those).
+            let parsed = !matches!(op, Operator::Like | Operator::ILike | Operator::IsDistinct);
+            if let (Some(t), true) = (&f.transform, parsed) {
+                p = format!("{}({p})", qualified(&t.schema, &t.name));
+            }
             let sql_op = operator(*op);
             match quantifier {
                 None => format!("{column} {sql_op} {p}"),
@@ -536,7 +541,14 @@ fn filter(s: &mut Statement, q: &str, f: &TypedField, operation: &Operation) -> 
         }
         Operation::In(items) => {
             let p = s.bind(array_literal(items));
-            format!("{column} = ANY ({p})")
+            match &f.transform {
+                // Each element parsed as text into the domain (pgFmtArrayLiteralForField).
+                Some(t) => format!(
+                    "{column} = ANY ((SELECT {}(unnest({p}::text[]))))",
+                    qualified(&t.schema, &t.name)
+                ),
+                None => format!("{column} = ANY ({p})"),
+            }
         }
         Operation::Is(v) => {
             let kw = match v {
@@ -563,11 +575,10 @@ fn filter(s: &mut Statement, q: &str, f: &TypedField, operation: &Operation) -> 
                 .as_ref()
                 .map(|l| format!("{}::regconfig, ", s.bind(l.clone())))
                 .unwrap_or_default();
-            // A tsvector column is searched as is; anything else is made one first.
-            let document = if f.tsvector && f.path.is_empty() {
-                column
-            } else {
+            let document = if f.to_tsvector {
                 format!("to_tsvector({lang}{column})")
+            } else {
+                column
             };
             let v = s.bind(value.clone());
             format!("{document} @@ {function}({lang}{v})")

@@ -167,10 +167,28 @@ fn filters() {
         }
     );
     assert_eq!(
-        op("in.(1, \"a,b\",\"c\\\"d\")").operation,
+        op("in.(1,\"a,b\",\"c\\\"d\")").operation,
         Operation::In(vec!["1".into(), "a,b".into(), "c\"d".into()])
     );
+    // QueryParams.pListVal: only the spaces after `(` and after `)` are the list's; an
+    // element keeps its own, and a quote after a space is an ordinary character.
+    assert_eq!(
+        op("in.( 1, \"a,b\" ,c )").operation,
+        Operation::In(vec!["1".into(), " \"a".into(), "b\" ".into(), "c ".into()])
+    );
     assert_eq!(op("in.()").operation, Operation::In(vec![]));
+    assert_eq!(op("in.(    )").operation, Operation::In(vec![]));
+    // QuerySpec "only returns an empty result set if the in value is empty".
+    assert_eq!(
+        op("in.( ,3,4)").operation,
+        Operation::In(vec!["".into(), "3".into(), "4".into()])
+    );
+    // The filter ends where its operation does.
+    assert_eq!(
+        op("in.(1,2)x").operation,
+        Operation::In(vec!["1".into(), "2".into()])
+    );
+    assert_eq!(op("is.nullx").operation, Operation::Is(IsValue::Null));
     assert_eq!(op("is.NULL").operation, Operation::Is(IsValue::Null));
     assert_eq!(op("is.not_null").operation, Operation::Is(IsValue::NotNull));
     assert_eq!(
@@ -386,5 +404,119 @@ fn function_arguments_are_values_the_filter_grammar_rejects_untouched() {
     for bad in ["is.x", "in.5", "not.5"] {
         assert!(!is_argument(bad), "{bad:?}");
         assert!(parse_filter(f("c"), bad).is_err(), "{bad:?}");
+    }
+}
+
+#[test]
+fn logic_trees_allow_spaces_and_ignore_what_follows() {
+    // AndOrParamsSpec "allows whitespace".
+    let t = parse_logic(
+        false,
+        false,
+        "( and ( id.in.( 1, 2, 3 ) , id.eq.3 ) , or ( id.eq.2 , id.eq.3 ) )",
+    )
+    .unwrap();
+    let LogicTree::Expr { children, .. } = &t else {
+        panic!()
+    };
+    let LogicTree::Expr {
+        children: inner,
+        or,
+        ..
+    } = &children[0]
+    else {
+        panic!()
+    };
+    assert!(!or);
+    let LogicTree::Filter(f) = &inner[0] else {
+        panic!()
+    };
+    assert_eq!(f.field, Field::named("id"));
+    assert_eq!(
+        f.operation,
+        Operation::In(vec!["1".into(), " 2".into(), " 3 ".into()])
+    );
+    // AndOrParamsSpec "can handle eq and neq": a trailing `)` is ignored.
+    assert!(parse_logic(false, false, "(id.eq.1,id.neq.2))").is_ok());
+    // A quoted value is one only when `,` or `)` follows it at once.
+    let t = parse_logic(false, true, "(a.eq.\"x\" ,b.eq.1)").unwrap();
+    let LogicTree::Expr { children, .. } = &t else {
+        panic!()
+    };
+    let LogicTree::Filter(f) = &children[0] else {
+        panic!()
+    };
+    assert_eq!(
+        f.operation,
+        Operation::Compare {
+            op: Operator::Eq,
+            quantifier: None,
+            value: "\"x\" ".into()
+        }
+    );
+}
+
+#[test]
+fn json_keys_take_any_character_but_the_delimiters() {
+    // JsonOperatorSpec "accepts special characters in the key's name" / QueryParams doctests.
+    let items = parse_select("data->!@#$%^&*_d->>!@#$%^&*_e::integer").unwrap();
+    let SelectItem::Field { field, cast, .. } = &items[0] else {
+        panic!()
+    };
+    assert_eq!(
+        field.path,
+        vec![
+            (Arrow::Json, JsonKey::Key("!@#$%^&*_d".into())),
+            (Arrow::Text, JsonKey::Key("!@#$%^&*_e".into()))
+        ]
+    );
+    assert_eq!(cast.as_deref(), Some("integer"));
+    let items = parse_select("data->0->0xy1->1->23-xy-45->1->xy-6->>0").unwrap();
+    let SelectItem::Field { field, .. } = &items[0] else {
+        panic!()
+    };
+    assert_eq!(field.path[1].1, JsonKey::Key("0xy1".into()));
+    assert_eq!(field.path[3].1, JsonKey::Key("23-xy-45".into()));
+    assert_eq!(field.output_name(), "xy-6");
+    let (message, details) =
+        message_details(parse_select("data->(!@#$%^&*_d->>!@#$%^&*_e::integer").unwrap_err());
+    assert_eq!(
+        message,
+        "\"failed to parse select parameter (data->(!@#$%^&*_d->>!@#$%^&*_e::integer)\" (line 1, column 7)"
+    );
+    assert_eq!(
+        details,
+        "unexpected \"(\" expecting \"-\", digit or any non reserved character different from: .,>()"
+    );
+}
+
+#[test]
+fn column_lists_need_a_name() {
+    assert_eq!(
+        parse_columns("columns", "a, \"b,c\",d").unwrap(),
+        vec!["a", "b,c", "d"]
+    );
+    let (message, details) = message_details(parse_columns("columns", "").unwrap_err());
+    assert_eq!(
+        message,
+        "\"failed to parse columns parameter ()\" (line 1, column 1)"
+    );
+    assert_eq!(
+        details,
+        "unexpected end of input expecting field name (* or [a..z0..9_$])"
+    );
+}
+
+fn message_details(e: Error) -> (String, String) {
+    match e {
+        Error::Api {
+            message, details, ..
+        } => (
+            message,
+            details
+                .and_then(|d| d.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        ),
+        other => panic!("{other:?}"),
     }
 }

@@ -1,16 +1,15 @@
 //! POST, PATCH, PUT and DELETE → the write to run and how its result is read back: the columns
 //! the body sets (typed from the schema cache), the conflict target of an upsert, PUT's rules,
-//! the rows a write's filters select, `missing=default`, how the transaction ends.
+//! the rows a write's filters select, what its RETURNING hands on, `missing=default`, how the
+//! transaction ends.
 
-use super::tree::{Condition, ReadNode};
+use super::tree::{Condition, ReadNode, Source};
 use super::{MediaType, read};
-use crate::api::payload::Payload;
 use crate::api::prefer::{Missing, Resolution, Return, TxEnd as TxPreference};
 use crate::api::{Action, ApiRequest, Count, Operation, Operator};
 use crate::config::{Config, TxEnd};
 use crate::error::Error;
 use crate::schema::{QualifiedName, Relation, SchemaCache};
-use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
@@ -27,6 +26,19 @@ pub enum Mutation {
     },
     Update,
     Delete,
+}
+
+/// What the write's RETURNING hands to the read of its result, as PostgREST's `returnings`
+/// (`Plan.inferColsEmbedNeeds`): only what the answer reads, so a role may write columns it
+/// cannot select and still be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Returned {
+    /// `RETURNING 1`: no answer is read (`return=minimal` or no `return=`), only counted.
+    Count,
+    /// `RETURNING <table>.*`: `*` selected, or a computed relationship, which needs the row.
+    Row,
+    /// The selected fields, the columns embeds join on and the primary key, as a sorted set.
+    Columns(Vec<String>),
 }
 
 /// A column the body sets, with the type `json_to_recordset` reads it as.
@@ -52,13 +64,15 @@ pub struct MutatePlan {
     pub action: Action,
     pub mutation: Mutation,
     pub target: QualifiedName,
-    /// Tables tell fresh rows (`xmax = 0`) from updated ones; views do not.
-    pub is_table: bool,
-    /// Every column of the target, in order: the shape of the rows the write returns.
-    pub table_columns: Vec<String>,
+    /// What RETURNING gives `pgrst_source`.
+    pub returned: Returned,
+    /// An upsert that may only update (`resolution=merge-duplicates`, PUT) counts the rows it
+    /// inserts, as PostgREST does, in the transaction's `pgrst.inserted` setting.
+    pub counts_inserted: bool,
     pub columns: Vec<BodyColumn>,
     pub missing_default: bool,
-    /// Which rows an UPDATE or DELETE changes.
+    /// Which rows an UPDATE or DELETE changes; for PUT, which body rows are written (the
+    /// URL's key against each row of the body).
     pub conditions: Vec<Condition>,
     /// The body: a JSON array of rows, bound as one parameter.
     pub payload: String,
@@ -100,7 +114,7 @@ pub fn plan(
             conflict: conflict(req, relation),
         },
         Action::Put => {
-            check_put(req, relation, payload.as_ref())?;
+            check_put(req, relation)?;
             Mutation::Insert {
                 conflict: Some((Conflict::Merge, relation.primary_key.clone())),
             }
@@ -129,12 +143,22 @@ pub fn plan(
                 .map(|(_, t)| read::logic(cache, &target, t)),
         )
         .collect();
+    let returning = prefer.return_.unwrap_or(Return::Minimal);
+    let counts_inserted = match req.action {
+        Action::Put => true,
+        Action::Insert => prefer.resolution == Some(Resolution::MergeDuplicates),
+        _ => false,
+    };
     Ok(MutatePlan {
         schema: relation.schema.clone(),
         action: req.action,
         mutation,
-        is_table: matches!(relation.kind, 'r' | 'p'),
-        table_columns: relation.columns.iter().map(|c| c.name.clone()).collect(),
+        returned: if returning == Return::Minimal {
+            Returned::Count
+        } else {
+            returned(&read, &relation.primary_key)
+        },
+        counts_inserted,
         columns: keys
             .iter()
             .map(|k| {
@@ -149,7 +173,7 @@ pub fn plan(
         missing_default: prefer.missing == Some(Missing::Default),
         conditions,
         payload: payload.map_or_else(|| "[]".to_string(), |p| p.rows.to_string()),
-        returning: prefer.return_.unwrap_or(Return::Minimal),
+        returning,
         read,
         media,
         primary_key: relation.primary_key.clone(),
@@ -178,55 +202,63 @@ fn conflict(req: &ApiRequest, relation: &Relation) -> Option<(Conflict, Vec<Stri
     Some((how, target))
 }
 
-/// PUT's rules: the filters are exactly `pk=eq.value` for every primary-key column, no
-/// limit/offset, and the body's key values equal the URL's.
-fn check_put(
-    req: &ApiRequest,
-    relation: &Relation,
-    payload: Option<&Payload>,
-) -> Result<(), Error> {
+/// PostgREST's `inferColsEmbedNeeds`: every column for `*` or a computed relationship, else
+/// the selected fields, the parent columns of each embed's join and the primary key (so a
+/// `Location` can be built), as a sorted set.
+fn returned(read: &ReadNode, primary_key: &[String]) -> Returned {
+    if read.select.iter().any(|f| f.field.name == "*")
+        || read
+            .children
+            .iter()
+            .any(|c| matches!(c.source, Source::Computed { .. }))
+    {
+        return Returned::Row;
+    }
+    let mut columns: Vec<String> = read
+        .select
+        .iter()
+        .map(|f| f.field.name.clone())
+        .chain(
+            read.children
+                .iter()
+                .filter_map(|c| c.embedding.as_ref())
+                .flat_map(|e| e.parent_columns.iter().cloned()),
+        )
+        .chain(primary_key.iter().cloned())
+        .collect();
+    columns.sort();
+    columns.dedup();
+    Returned::Columns(columns)
+}
+
+/// PUT's rules: the filters are exactly `pk=eq.value` for every primary-key column, and no
+/// limit/offset. Whether the body's key equals the URL's is the statement's to find out (its
+/// rows are filtered by the URL's key; anything but one written row is PGRST115).
+fn check_put(req: &ApiRequest, relation: &Relation) -> Result<(), Error> {
     if req.has_limit_or_offset {
         return Err(Error::put_limit());
     }
     let pk = &relation.primary_key;
-    let mut url_values: Vec<(String, String)> = Vec::new();
+    // PostgREST compares the filtered column names as sets: every key column, nothing else.
+    let mut named: Vec<&String> = Vec::new();
     for (path, f) in &req.query.filters {
         match &f.operation {
             Operation::Compare {
                 op: Operator::Eq,
                 quantifier: None,
-                value,
+                ..
             } if path.is_empty() && !f.negated && f.field.path.is_empty() => {
-                url_values.push((f.field.name.clone(), value.clone()))
+                named.push(&f.field.name)
             }
             _ => return Err(Error::put_filters()),
         }
     }
-    let mut named: Vec<&String> = url_values.iter().map(|(k, _)| k).collect();
     named.sort();
     named.dedup();
     let mut want: Vec<&String> = pk.iter().collect();
     want.sort();
-    if pk.is_empty() || !req.query.logic.is_empty() || named != want || url_values.len() != pk.len()
-    {
+    if pk.is_empty() || !req.query.logic.is_empty() || named != want {
         return Err(Error::put_filters());
-    }
-    let rows = payload
-        .and_then(|p| p.rows.as_array())
-        .cloned()
-        .unwrap_or_default();
-    if rows.len() != 1 {
-        return Err(Error::put_pk_mismatch());
-    }
-    for (k, v) in &url_values {
-        let body_value = match rows[0].get(k) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => return Err(Error::put_pk_mismatch()),
-            Some(other) => other.to_string(),
-        };
-        if &body_value != v {
-            return Err(Error::put_pk_mismatch());
-        }
     }
     Ok(())
 }

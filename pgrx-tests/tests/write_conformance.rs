@@ -661,6 +661,20 @@ fn partitioned_tables() {
                 ),
             },
             WriteCase {
+                name: "POST embedding the partitioned table's parent",
+                method: "POST",
+                path: "/car_models?select=name,year,car_brands(name)",
+                headers: &[("Prefer", "return=representation")],
+                request_body: r#"{"name":"Corolla","year":2021,"car_brand_name":"Toyota"}"#,
+                status: 201,
+                expect_headers: &[JSON],
+                body: r#"[{"name":"Corolla","year":2021,"car_brands":{"name": "Toyota"}}]"#,
+                check: (
+                    "SELECT tableoid::regclass FROM car_models WHERE name = 'Corolla'",
+                    "car_models_2021",
+                ),
+            },
+            WriteCase {
                 name: "a partition is not a resource: GET is 404 PGRST205",
                 method: "GET",
                 path: "/car_models_2021",
@@ -680,7 +694,7 @@ fn partitioned_tables() {
                 status: 404,
                 expect_headers: &[JSON, ("Proxy-Status", "PostgREST; error=PGRST205")],
                 body: NOT_FOUND_HINT,
-                check: ("SELECT count(*) FROM car_models", "2"),
+                check: ("SELECT count(*) FROM car_models", "3"),
             },
         ],
     );
@@ -1332,6 +1346,33 @@ fn location_through_views() {
                 expect_headers: &[NO_CONTENT_TYPE, ("Location", "/prices?amount=eq.12.50")],
                 body: "",
                 check: ("SELECT amount FROM prices", "12.50"),
+            },
+            // addConfigPgrstInserted counts through a view as through a table.
+            WriteCase {
+                name: "merge-duplicates through a view onto an existing row: 200",
+                method: "POST",
+                path: "/compound_pk_view",
+                headers: &[("Prefer", "resolution=merge-duplicates")],
+                request_body: r#"{"k1":1,"k2":"test","extra":9}"#,
+                status: 200,
+                expect_headers: &[
+                    NO_CONTENT_TYPE,
+                    NO_LOCATION,
+                    ("Preference-Applied", "resolution=merge-duplicates"),
+                ],
+                body: "",
+                check: ("SELECT extra FROM compound_pk WHERE k1 = 1", "9"),
+            },
+            WriteCase {
+                name: "merge-duplicates through a view inserting a row: 201",
+                method: "POST",
+                path: "/compound_pk_view",
+                headers: &[("Prefer", "resolution=merge-duplicates")],
+                request_body: r#"[{"k1":1,"k2":"test","extra":10},{"k1":6,"k2":"g","extra":7}]"#,
+                status: 201,
+                expect_headers: &[NO_CONTENT_TYPE],
+                body: "",
+                check: ("SELECT count(*) FROM compound_pk", "6"),
             },
             WriteCase {
                 name: "return=representation sends no Location",

@@ -33,7 +33,8 @@ pub enum Mutation {
 /// cannot select and still be answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Returned {
-    /// `RETURNING 1`: no answer is read (`return=minimal` or no `return=`), only counted.
+    /// `RETURNING 1`: nothing of the rows is read (`return=minimal`, no `return=`, or nothing
+    /// selected of a table without a key), they are only counted.
     Count,
     /// `RETURNING <table>.*`: `*` selected, or a computed relationship, which needs the row.
     Row,
@@ -228,6 +229,10 @@ fn returned(read: &ReadNode, primary_key: &[String]) -> Returned {
         .collect();
     columns.sort();
     columns.dedup();
+    if columns.is_empty() {
+        // `select=` on a table without a key: PostgREST's empty returnings, `RETURNING 1`.
+        return Returned::Count;
+    }
     Returned::Columns(columns)
 }
 
@@ -274,5 +279,114 @@ pub(super) fn tx_outcome(end: TxEnd, preferred: Option<TxPreference>) -> TxOutco
             rollback: end.rolls_back(),
             applied: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+    use crate::plan::fixture::cache;
+
+    /// What `POST /<table>?<query>` with a representation returns of the written rows.
+    fn returned_for(table: &str, query: &str) -> Returned {
+        let cache = cache();
+        let req = ApiRequest::parse(
+            "POST",
+            &format!("/{table}"),
+            Some(query),
+            &[],
+            bytes::Bytes::from_static(b"{}"),
+        )
+        .expect("a valid request");
+        let relation = cache.relation("public", table).unwrap();
+        let name = QualifiedName::new("public", table);
+        let tree = read::tree(
+            &req,
+            &cache,
+            &name,
+            read::Root::WriteResult,
+            &read::Settings {
+                max_rows: None,
+                aggregates_enabled: true,
+            },
+        )
+        .expect("a valid plan");
+        returned(&tree, &relation.primary_key)
+    }
+
+    fn columns(names: &[&str]) -> Returned {
+        Returned::Columns(names.iter().map(|n| (*n).to_string()).collect())
+    }
+
+    #[test]
+    fn without_select_the_whole_row() {
+        assert_eq!(returned_for("transactions", ""), Returned::Row);
+        assert_eq!(
+            returned_for("transactions", "select=*,categories(name)"),
+            Returned::Row
+        );
+    }
+
+    #[test]
+    fn selected_fields_join_columns_and_key_as_a_sorted_set() {
+        assert_eq!(
+            returned_for("transactions", "select=user_id,amount,categories(name)"),
+            columns(&["amount", "category_id", "id", "user_id"])
+        );
+        // Aliases and casts name their column; a name the cache does not know (a computed
+        // field) is returned by name.
+        assert_eq!(
+            returned_for("transactions", "select=a:amount::text,label,id"),
+            columns(&["amount", "id", "label"])
+        );
+        // To-many embeds join on the parent's key, many-to-many ones through the junction.
+        assert_eq!(
+            returned_for("categories", "select=name,transactions(id)"),
+            columns(&["id", "name"])
+        );
+        assert_eq!(
+            returned_for("transactions", "select=amount,tags(name)"),
+            columns(&["amount", "id"])
+        );
+    }
+
+    #[test]
+    fn a_computed_relationship_needs_the_row() {
+        assert_eq!(
+            returned_for("transactions", "select=amount,owner(name)"),
+            Returned::Row
+        );
+    }
+
+    #[test]
+    fn nothing_selected_and_no_key_returns_one() {
+        assert_eq!(returned_for("transactions", "select=id"), columns(&["id"]));
+        let cache = cache();
+        let req = ApiRequest::parse(
+            "POST",
+            "/tags",
+            Some("select=name"),
+            &[],
+            bytes::Bytes::from_static(b"{}"),
+        )
+        .unwrap();
+        let tree = read::tree(
+            &req,
+            &cache,
+            &QualifiedName::new("public", "tags"),
+            read::Root::WriteResult,
+            &read::Settings {
+                max_rows: None,
+                aggregates_enabled: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(returned(&tree, &[]), columns(&["name"]));
+        let empty = ReadNode {
+            select: Vec::new(),
+            children: Vec::new(),
+            ..tree
+        };
+        assert_eq!(returned(&empty, &[]), Returned::Count);
     }
 }

@@ -7,6 +7,7 @@
 pub mod statement;
 pub mod transaction;
 
+use crate::api::Action;
 use crate::error::Error;
 use crate::plan::{CallPlan, Count, InspectPlan, MediaType, MutatePlan, Plan, ReadPlan, TxOutcome};
 use crate::sql::{self, Statement};
@@ -23,9 +24,9 @@ pub struct ResultRow {
     /// `response.headers` / `response.status` as SQL left them.
     pub response_headers: Option<String>,
     pub response_status: Option<String>,
-    /// Rows an insert created (an upsert may only update).
+    /// Rows an upsert or PUT inserted (it may only update).
     pub inserted: i64,
-    /// The first written row's primary key, as a JSON object.
+    /// The first written row's primary key, as `[name, value]` pairs in the row's order.
     pub location: Option<String>,
     /// `GET /`: what the role may see of the schema, as a JSON object.
     pub inspected: Option<String>,
@@ -142,6 +143,11 @@ fn read(plan: &ReadPlan, st: Statements) -> Result<ResultRow, Error> {
 
 fn mutate(plan: &MutatePlan, st: Statements) -> Result<ResultRow, Error> {
     let row = ResultRow::decode(st.run(&sql::mutate(plan))?);
+    if plan.action == Action::Put && row.page_total != 1 {
+        // PostgREST's failPut: the statement wrote only the body rows carrying the URL's key,
+        // and anything but exactly one is refused (and rolled back).
+        return Err(Error::put_pk_mismatch());
+    }
     finish(row, plan.max_affected, plan.media, plan.tx, st)
 }
 

@@ -24,7 +24,7 @@ pub use crate::schema::QualifiedName;
 pub use call::{ArgValue, Arguments, CallPlan};
 pub use info::InfoPlan;
 pub use inspect::{InspectPlan, OpenApiVersion, TableDoc};
-pub use mutate::{Conflict, MutatePlan, Mutation, TxOutcome};
+pub use mutate::{Conflict, MutatePlan, Mutation, Returned, TxOutcome};
 pub use negotiate::{MediaType, negotiate};
 pub use read::aggregate_name;
 pub use tree::*;

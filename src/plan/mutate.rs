@@ -1,16 +1,15 @@
 //! POST, PATCH, PUT and DELETE → the write to run and how its result is read back: the columns
 //! the body sets (typed from the schema cache), the conflict target of an upsert, PUT's rules,
-//! the rows a write's filters select, `missing=default`, how the transaction ends.
+//! the rows a write's filters select, what its RETURNING hands on, `missing=default`, how the
+//! transaction ends.
 
-use super::tree::{Condition, ReadNode};
+use super::tree::{Condition, ReadNode, Source};
 use super::{MediaType, read};
-use crate::api::payload::Payload;
 use crate::api::prefer::{Missing, Resolution, Return, TxEnd as TxPreference};
 use crate::api::{Action, ApiRequest, Count, Operation, Operator};
 use crate::config::{Config, TxEnd};
 use crate::error::Error;
 use crate::schema::{JSON_OID, QualifiedName, Relation, SchemaCache};
-use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
@@ -27,6 +26,20 @@ pub enum Mutation {
     },
     Update,
     Delete,
+}
+
+/// What the write's RETURNING hands to the read of its result, as PostgREST's `returnings`
+/// (`Plan.inferColsEmbedNeeds`): only what the answer reads, so a role may write columns it
+/// cannot select and still be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Returned {
+    /// `RETURNING 1`: nothing of the rows is read (`return=minimal`, no `return=`, or nothing
+    /// selected of a table without a key), they are only counted.
+    Count,
+    /// `RETURNING <table>.*`: `*` selected, or a computed relationship, which needs the row.
+    Row,
+    /// The selected fields, the columns embeds join on and the primary key, as a sorted set.
+    Columns(Vec<String>),
 }
 
 /// A column the body sets, with the type `json_to_recordset` reads it as.
@@ -55,13 +68,15 @@ pub struct MutatePlan {
     pub action: Action,
     pub mutation: Mutation,
     pub target: QualifiedName,
-    /// Tables tell fresh rows (`xmax = 0`) from updated ones; views do not.
-    pub is_table: bool,
-    /// Every column of the target, in order: the shape of the rows the write returns.
-    pub table_columns: Vec<String>,
+    /// What RETURNING gives `pgrst_source`.
+    pub returned: Returned,
+    /// An upsert that may only update (`resolution=merge-duplicates`, PUT) counts the rows it
+    /// inserts, as PostgREST does, in the transaction's `pgrst.inserted` setting.
+    pub counts_inserted: bool,
     pub columns: Vec<BodyColumn>,
     pub missing_default: bool,
-    /// Which rows an UPDATE or DELETE changes.
+    /// Which rows an UPDATE or DELETE changes; for PUT, which body rows are written (the
+    /// URL's key against each row of the body).
     pub conditions: Vec<Condition>,
     /// The body: a JSON array of rows, bound as one parameter.
     pub payload: String,
@@ -103,7 +118,7 @@ pub fn plan(
             conflict: conflict(req, relation),
         },
         Action::Put => {
-            check_put(req, relation, payload.as_ref())?;
+            check_put(req, relation)?;
             Mutation::Insert {
                 conflict: Some((Conflict::Merge, relation.primary_key.clone())),
             }
@@ -132,12 +147,22 @@ pub fn plan(
                 .map(|(_, t)| read::logic(cache, &target, t)),
         )
         .collect();
+    let returning = prefer.return_.unwrap_or(Return::Minimal);
+    let counts_inserted = match req.action {
+        Action::Put => true,
+        Action::Insert => prefer.resolution == Some(Resolution::MergeDuplicates),
+        _ => false,
+    };
     Ok(MutatePlan {
         schema: relation.schema.clone(),
         action: req.action,
         mutation,
-        is_table: matches!(relation.kind, 'r' | 'p'),
-        table_columns: relation.columns.iter().map(|c| c.name.clone()).collect(),
+        returned: if returning == Return::Minimal {
+            Returned::Count
+        } else {
+            returned(&read, &relation.primary_key)
+        },
+        counts_inserted,
         columns: keys
             .iter()
             .map(|k| {
@@ -160,7 +185,7 @@ pub fn plan(
         missing_default: prefer.missing == Some(Missing::Default),
         conditions,
         payload: payload.map_or_else(|| "[]".to_string(), |p| p.rows.to_string()),
-        returning: prefer.return_.unwrap_or(Return::Minimal),
+        returning,
         read,
         media,
         primary_key: relation.primary_key.clone(),
@@ -189,55 +214,67 @@ fn conflict(req: &ApiRequest, relation: &Relation) -> Option<(Conflict, Vec<Stri
     Some((how, target))
 }
 
-/// PUT's rules: the filters are exactly `pk=eq.value` for every primary-key column, no
-/// limit/offset, and the body's key values equal the URL's.
-fn check_put(
-    req: &ApiRequest,
-    relation: &Relation,
-    payload: Option<&Payload>,
-) -> Result<(), Error> {
+/// PostgREST's `inferColsEmbedNeeds`: every column for `*` or a computed relationship, else
+/// the selected fields, the parent columns of each embed's join and the primary key (so a
+/// `Location` can be built), as a sorted set.
+fn returned(read: &ReadNode, primary_key: &[String]) -> Returned {
+    if read.select.iter().any(|f| f.field.name == "*")
+        || read
+            .children
+            .iter()
+            .any(|c| matches!(c.source, Source::Computed { .. }))
+    {
+        return Returned::Row;
+    }
+    let mut columns: Vec<String> = read
+        .select
+        .iter()
+        .map(|f| f.field.name.clone())
+        .chain(
+            read.children
+                .iter()
+                .filter_map(|c| c.embedding.as_ref())
+                .flat_map(|e| e.parent_columns.iter().cloned()),
+        )
+        .chain(primary_key.iter().cloned())
+        .collect();
+    columns.sort();
+    columns.dedup();
+    if columns.is_empty() {
+        // `select=` on a table without a key: PostgREST's empty returnings, `RETURNING 1`.
+        return Returned::Count;
+    }
+    Returned::Columns(columns)
+}
+
+/// PUT's rules: the filters are exactly `pk=eq.value` for every primary-key column, and no
+/// limit/offset. Whether the body's key equals the URL's is the statement's to find out (its
+/// rows are filtered by the URL's key; anything but one written row is PGRST115).
+fn check_put(req: &ApiRequest, relation: &Relation) -> Result<(), Error> {
     if req.has_limit_or_offset {
         return Err(Error::put_limit());
     }
     let pk = &relation.primary_key;
-    let mut url_values: Vec<(String, String)> = Vec::new();
+    // PostgREST compares the filtered column names as sets: every key column, nothing else.
+    let mut named: Vec<&String> = Vec::new();
     for (path, f) in &req.query.filters {
         match &f.operation {
             Operation::Compare {
                 op: Operator::Eq,
                 quantifier: None,
-                value,
+                ..
             } if path.is_empty() && !f.negated && f.field.path.is_empty() => {
-                url_values.push((f.field.name.clone(), value.clone()))
+                named.push(&f.field.name)
             }
             _ => return Err(Error::put_filters()),
         }
     }
-    let mut named: Vec<&String> = url_values.iter().map(|(k, _)| k).collect();
     named.sort();
     named.dedup();
     let mut want: Vec<&String> = pk.iter().collect();
     want.sort();
-    if pk.is_empty() || !req.query.logic.is_empty() || named != want || url_values.len() != pk.len()
-    {
+    if pk.is_empty() || !req.query.logic.is_empty() || named != want {
         return Err(Error::put_filters());
-    }
-    let rows = payload
-        .and_then(|p| p.rows.as_array())
-        .cloned()
-        .unwrap_or_default();
-    if rows.len() != 1 {
-        return Err(Error::put_pk_mismatch());
-    }
-    for (k, v) in &url_values {
-        let body_value = match rows[0].get(k) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => return Err(Error::put_pk_mismatch()),
-            Some(other) => other.to_string(),
-        };
-        if &body_value != v {
-            return Err(Error::put_pk_mismatch());
-        }
     }
     Ok(())
 }
@@ -253,5 +290,114 @@ pub(super) fn tx_outcome(end: TxEnd, preferred: Option<TxPreference>) -> TxOutco
             rollback: end.rolls_back(),
             applied: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+    use crate::plan::fixture::cache;
+
+    /// What `POST /<table>?<query>` with a representation returns of the written rows.
+    fn returned_for(table: &str, query: &str) -> Returned {
+        let cache = cache();
+        let req = ApiRequest::parse(
+            "POST",
+            &format!("/{table}"),
+            Some(query),
+            &[],
+            bytes::Bytes::from_static(b"{}"),
+        )
+        .expect("a valid request");
+        let relation = cache.relation("public", table).unwrap();
+        let name = QualifiedName::new("public", table);
+        let tree = read::tree(
+            &req,
+            &cache,
+            &name,
+            read::Root::WriteResult,
+            &read::Settings {
+                max_rows: None,
+                aggregates_enabled: true,
+            },
+        )
+        .expect("a valid plan");
+        returned(&tree, &relation.primary_key)
+    }
+
+    fn columns(names: &[&str]) -> Returned {
+        Returned::Columns(names.iter().map(|n| (*n).to_string()).collect())
+    }
+
+    #[test]
+    fn without_select_the_whole_row() {
+        assert_eq!(returned_for("transactions", ""), Returned::Row);
+        assert_eq!(
+            returned_for("transactions", "select=*,categories(name)"),
+            Returned::Row
+        );
+    }
+
+    #[test]
+    fn selected_fields_join_columns_and_key_as_a_sorted_set() {
+        assert_eq!(
+            returned_for("transactions", "select=user_id,amount,categories(name)"),
+            columns(&["amount", "category_id", "id", "user_id"])
+        );
+        // Aliases and casts name their column; a name the cache does not know (a computed
+        // field) is returned by name.
+        assert_eq!(
+            returned_for("transactions", "select=a:amount::text,label,id"),
+            columns(&["amount", "id", "label"])
+        );
+        // To-many embeds join on the parent's key, many-to-many ones through the junction.
+        assert_eq!(
+            returned_for("categories", "select=name,transactions(id)"),
+            columns(&["id", "name"])
+        );
+        assert_eq!(
+            returned_for("transactions", "select=amount,tags(name)"),
+            columns(&["amount", "id"])
+        );
+    }
+
+    #[test]
+    fn a_computed_relationship_needs_the_row() {
+        assert_eq!(
+            returned_for("transactions", "select=amount,owner(name)"),
+            Returned::Row
+        );
+    }
+
+    #[test]
+    fn nothing_selected_and_no_key_returns_one() {
+        assert_eq!(returned_for("transactions", "select=id"), columns(&["id"]));
+        let cache = cache();
+        let req = ApiRequest::parse(
+            "POST",
+            "/tags",
+            Some("select=name"),
+            &[],
+            bytes::Bytes::from_static(b"{}"),
+        )
+        .unwrap();
+        let tree = read::tree(
+            &req,
+            &cache,
+            &QualifiedName::new("public", "tags"),
+            read::Root::WriteResult,
+            &read::Settings {
+                max_rows: None,
+                aggregates_enabled: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(returned(&tree, &[]), columns(&["name"]));
+        let empty = ReadNode {
+            select: Vec::new(),
+            children: Vec::new(),
+            ..tree
+        };
+        assert_eq!(returned(&empty, &[]), Returned::Count);
     }
 }

@@ -7,7 +7,7 @@ mod openapi;
 
 pub use error::error;
 
-use crate::api::prefer::{Honoured, Resolution};
+use crate::api::prefer::Honoured;
 use crate::api::{Action, ApiRequest};
 use crate::error::Error;
 use crate::exec::ResultRow;
@@ -189,8 +189,9 @@ fn mutate(plan: &MutatePlan, req: &ApiRequest, result: ResultRow) -> Response {
                 headers.push(("Location".into(), location));
             }
             headers.push(("Content-Range".into(), format!("*/{total}")));
-            let merge = req.prefer.resolution == Some(Resolution::MergeDuplicates);
-            if result.inserted <= 0 && plan.resolution_applies && merge {
+            // PostgREST's isInsertIfGTZero: a merge that inserted nothing (only updates, or
+            // no rows at all) is 200.
+            if plan.counts_inserted && result.inserted <= 0 {
                 200
             } else {
                 201
@@ -255,22 +256,21 @@ pub fn content_range(first: i64, last: i64, total: Option<i64>) -> String {
     format!("{range}/{total}")
 }
 
-/// `Location: /table?pk=eq.value` from the first inserted row's primary key (JSON object).
-fn location(table: &str, pk_json: &str) -> Option<String> {
-    let v: Value = serde_json::from_str(pk_json).ok()?;
-    let pairs: Vec<String> = v
-        .as_object()?
+/// `Location: /table?pk=eq.value&...` from the first inserted row's key columns, given as a
+/// JSON array of `[name, value]` pairs in the row's column order; a null value is `is.null`
+/// (PostgREST's `locationF`, rendered by `renderSimpleQuery`).
+fn location(table: &str, pairs_json: &str) -> Option<String> {
+    let pairs: Vec<(String, Option<String>)> = serde_json::from_str(pairs_json).ok()?;
+    let query: Vec<String> = pairs
         .iter()
         .map(|(k, v)| {
-            let v = match v {
-                Value::String(s) => s.clone(),
-                Value::Null => return format!("{}=is.null", encode(k)),
-                other => other.to_string(),
-            };
-            format!("{}={}", encode(k), encode(&format!("eq.{v}")))
+            let v = v
+                .as_ref()
+                .map_or_else(|| "is.null".to_string(), |v| format!("eq.{v}"));
+            format!("{}={}", encode(k), encode(&v))
         })
         .collect();
-    Some(format!("/{table}?{}", pairs.join("&")))
+    (!query.is_empty()).then(|| format!("/{table}?{}", query.join("&")))
 }
 
 /// http-types' renderSimpleQuery: everything but unreserved characters percent-encoded.

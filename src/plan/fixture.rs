@@ -165,6 +165,8 @@ pub fn cache() -> SchemaCache {
             .collect(),
         relationships,
         routines: Default::default(),
+        media_handlers: Default::default(),
+        timezones: Default::default(),
         generation: 1,
     }
 }
@@ -202,8 +204,14 @@ pub fn read_plan(resource: &str, query: &str, count: Option<super::Count>) -> su
         schema: "public".into(),
         tree,
         media: super::MediaType::Json,
+        explain: None,
         count,
         max_rows: None,
         head: false,
+        tx: super::TxOutcome {
+            rollback: false,
+            applied: None,
+        },
+        timezone: None,
     }
 }

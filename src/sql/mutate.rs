@@ -126,7 +126,7 @@ pub fn mutate(plan: &MutatePlan) -> Statement {
     // The rows PostgREST counts and serialises: the representation, else the changed rows.
     let (rows, body) = if plan.returning == Return::Representation {
         let read = format!("({})", node_query(&mut s, &plan.read));
-        let body = body(plan.media, &read);
+        let body = body(&plan.media, &read);
         (read, body)
     } else {
         (
@@ -152,9 +152,8 @@ pub fn mutate(plan: &MutatePlan) -> Statement {
         "WITH pgrst_mutation AS ({mutation}), \
          pgrst_source AS (SELECT {} FROM pgrst_mutation) \
          SELECT null::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, \
-         {body} AS body, {}, \
-         (SELECT pg_catalog.count(*) FROM pgrst_mutation WHERE pgrst_inserted) AS response_inserted, \
-         {location} AS location \
+         {location} AS location, {body} AS body, {}, \
+         (SELECT pg_catalog.count(*) FROM pgrst_mutation WHERE pgrst_inserted) AS response_inserted \
          FROM {rows} _postgrest_t",
         columns.join(", "),
         super::RESPONSE_SETTINGS

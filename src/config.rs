@@ -43,6 +43,7 @@ static SERVER_CORS_ALLOWED_ORIGINS: GucSetting<Option<CString>> =
 static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
+static DB_PLAN_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
 static ADMIN_SERVER_PORT: GucSetting<i32> = GucSetting::<i32>::new(0);
 static SERVER_TIMING_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
 static REQUEST_STATS: GucSetting<bool> = GucSetting::<bool>::new(true);
@@ -179,6 +180,8 @@ pub struct Config {
     pub db_tx_end: TxEnd,
     /// `db-aggregates-enabled`: `count()`, `sum()`, ... in `select`.
     pub db_aggregates_enabled: bool,
+    /// `db-plan-enabled`: `Accept: application/vnd.pgrst.plan` answers the statement's EXPLAIN.
+    pub db_plan_enabled: bool,
     /// `admin-server-port`: `/live`, `/ready` and `/metrics` on this port; 0 turns it off.
     pub admin_server_port: u16,
     /// `server-timing-enabled`: a `Server-Timing` header on every answer.
@@ -251,6 +254,7 @@ impl Config {
             jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),
             db_tx_end: TxEnd::parse(&DB_TX_END.get().map(lossy).unwrap_or_default()),
             db_aggregates_enabled: DB_AGGREGATES_ENABLED.get(),
+            db_plan_enabled: DB_PLAN_ENABLED.get(),
             admin_server_port: u16::try_from(ADMIN_SERVER_PORT.get()).unwrap_or(0),
             server_timing_enabled: SERVER_TIMING_ENABLED.get(),
             request_stats: REQUEST_STATS.get(),
@@ -423,6 +427,7 @@ pub fn define_gucs() {
     env_boot_int(&DB_MAX_ROWS, &["PGRST_DB_MAX_ROWS", "PGRST_MAX_ROWS"]);
     env_boot_bool(&DB_PREPARED_STATEMENTS, &["PGRST_DB_PREPARED_STATEMENTS"]);
     env_boot_bool(&DB_AGGREGATES_ENABLED, &["PGRST_DB_AGGREGATES_ENABLED"]);
+    env_boot_bool(&DB_PLAN_ENABLED, &["PGRST_DB_PLAN_ENABLED"]);
     env_boot_string(&DB_HOISTED_TX_SETTINGS, &["PGRST_DB_HOISTED_TX_SETTINGS"]);
     env_boot_string(&OPENAPI_MODE, &["PGRST_OPENAPI_MODE"]);
     env_boot_int(&ADMIN_SERVER_PORT, &["PGRST_ADMIN_SERVER_PORT"]);
@@ -629,6 +634,14 @@ pub fn define_gucs() {
         c"Allow aggregate functions (count(), sum(), avg(), max(), min()) in select (PGRST_DB_AGGREGATES_ENABLED).",
         c"Off: they are refused with 400 PGRST123, as in PostgREST; one aggregate over a large table can be costly.",
         &DB_AGGREGATES_ENABLED,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.db_plan_enabled",
+        c"Answer Accept: application/vnd.pgrst.plan with the request's EXPLAIN (PGRST_DB_PLAN_ENABLED).",
+        c"Off: such a request gets 406 PGRST107, as in PostgREST. A plan shows the schema's internals; keep it to testing.",
+        &DB_PLAN_ENABLED,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -53,7 +53,11 @@ pub struct Preferences {
     pub missing: Option<Missing>,
     pub max_affected: Option<i64>,
     pub tx: Option<TxEnd>,
-    /// Tokens PostgREST does not know (`timezone=` is not served yet and lands here too).
+    /// The first `timezone=`; whether the database knows it is for the plan to tell.
+    pub timezone: Option<String>,
+    /// Tokens PostgREST does not know, in the order sent. Every `timezone=` token is kept
+    /// here too: it is invalid unless the first one names a known time zone
+    /// (`invalid_given`).
     pub invalid: Vec<String>,
 }
 
@@ -86,10 +90,24 @@ impl Preferences {
                         first(&mut p.max_affected, n);
                     }
                 }
+                t if t.starts_with("timezone=") => {
+                    first(&mut p.timezone, t["timezone=".len()..].to_string());
+                    p.invalid.push(t.to_string());
+                }
                 t => p.invalid.push(t.to_string()),
             }
         }
         p
+    }
+
+    /// The tokens `handling=strict` refuses, once it is known whether the time zone asked for
+    /// exists (PostgREST's `invalidPrefs`).
+    pub fn invalid_given(&self, timezone_known: bool) -> Vec<String> {
+        self.invalid
+            .iter()
+            .filter(|t| !(timezone_known && t.starts_with("timezone=")))
+            .cloned()
+            .collect()
     }
 
     pub fn strict(&self) -> bool {
@@ -114,6 +132,10 @@ impl Preferences {
             self.count.map(|c| format!("count={}", c.as_str())),
             honoured.tx.map(|t| format!("tx={}", t.as_str())),
             self.handling.map(|h| format!("handling={}", h.as_str())),
+            self.timezone
+                .as_ref()
+                .filter(|_| honoured.timezone)
+                .map(|tz| format!("timezone={tz}")),
             max_affected.map(|n| format!("max-affected={n}")),
         ]
         .into_iter()
@@ -132,6 +154,8 @@ pub struct Honoured {
     pub max_affected: bool,
     /// The transaction ending the client chose, when it may choose.
     pub tx: Option<TxEnd>,
+    /// The time zone asked for exists, so the transaction uses it.
+    pub timezone: bool,
 }
 
 impl Count {
@@ -211,6 +235,27 @@ mod unit {
         assert_eq!(
             p.applied(Honoured::default()).as_deref(),
             Some("count=planned, handling=strict")
+        );
+    }
+
+    #[test]
+    fn timezone_is_invalid_until_known() {
+        let p = Preferences::parse(
+            ["timezone=America/Los_Angeles, handling=strict, timezone=UTC"].into_iter(),
+        );
+        assert_eq!(p.timezone.as_deref(), Some("America/Los_Angeles"));
+        assert!(p.invalid_given(true).is_empty());
+        assert_eq!(
+            p.invalid_given(false),
+            vec!["timezone=America/Los_Angeles", "timezone=UTC"]
+        );
+        let honoured = Honoured {
+            timezone: true,
+            ..Honoured::default()
+        };
+        assert_eq!(
+            p.applied(honoured).as_deref(),
+            Some("handling=strict, timezone=America/Los_Angeles")
         );
     }
 

@@ -9,7 +9,9 @@ pub mod transaction;
 
 use crate::api::Action;
 use crate::error::Error;
-use crate::plan::{CallPlan, Count, InspectPlan, MediaType, MutatePlan, Plan, ReadPlan, TxOutcome};
+use crate::plan::{
+    CallPlan, Count, Explain, InspectPlan, MediaType, MutatePlan, Plan, ReadPlan, TxOutcome,
+};
 use crate::sql::{self, Statement};
 use pgrx::prelude::*;
 
@@ -20,7 +22,8 @@ pub struct ResultRow {
     pub total: Option<i64>,
     /// Rows in the answer (reads) or rows written (writes).
     pub page_total: i64,
-    pub body: String,
+    /// As its type sends it (see `statement::Rows::body`); a plan's text for an EXPLAIN.
+    pub body: Vec<u8>,
     /// `response.headers` / `response.status` as SQL left them.
     pub response_headers: Option<String>,
     pub response_status: Option<String>,
@@ -34,6 +37,7 @@ pub struct ResultRow {
 
 impl ResultRow {
     fn decode(rows: statement::Rows) -> ResultRow {
+        let body = rows.body.unwrap_or_default();
         let row = rows.rows.into_iter().next().unwrap_or_default();
         let column = |name: &str| {
             rows.columns
@@ -45,7 +49,7 @@ impl ResultRow {
         ResultRow {
             total: number("total_result_set"),
             page_total: number("page_total").unwrap_or(0),
-            body: column("body").unwrap_or_default(),
+            body,
             response_headers: column("response_headers"),
             response_status: column("response_status"),
             inserted: number("response_inserted").unwrap_or(0),
@@ -127,6 +131,9 @@ fn context(ctx: &Context, st: Statements) -> Result<(), Error> {
 }
 
 fn read(plan: &ReadPlan, st: Statements) -> Result<ResultRow, Error> {
+    if let Some(explain) = &plan.explain {
+        return explained(sql::read(plan), explain, st);
+    }
     let mut row = ResultRow::decode(st.run(&sql::read(plan))?);
     match plan.count {
         Some(Count::Planned) => row.total = Some(planned_rows(plan, st)?),
@@ -137,23 +144,47 @@ fn read(plan: &ReadPlan, st: Statements) -> Result<ResultRow, Error> {
         }
         _ => {}
     }
-    singular(plan.media, row.page_total)?;
+    singular(&plan.media, row.page_total)?;
+    end(plan.tx, st)?;
     Ok(row)
 }
 
 fn mutate(plan: &MutatePlan, st: Statements) -> Result<ResultRow, Error> {
+    if let Some(explain) = &plan.explain {
+        return explained(sql::mutate(plan), explain, st);
+    }
     let row = ResultRow::decode(st.run(&sql::mutate(plan))?);
     if plan.action == Action::Put && row.page_total != 1 {
         // PostgREST's failPut: the statement wrote only the body rows carrying the URL's key,
         // and anything but exactly one is refused (and rolled back).
         return Err(Error::put_pk_mismatch());
     }
-    finish(row, plan.max_affected, plan.media, plan.tx, st)
+    finish(row, plan.max_affected, &plan.media, plan.tx, st)
 }
 
 fn call(plan: &CallPlan, st: Statements) -> Result<ResultRow, Error> {
+    if let Some(explain) = &plan.explain {
+        return explained(sql::call(plan), explain, st);
+    }
     let row = ResultRow::decode(st.run(&sql::call(plan))?);
-    finish(row, plan.max_affected, plan.media, plan.tx, st)
+    finish(row, plan.max_affected, &plan.media, plan.tx, st)
+}
+
+/// The statement's EXPLAIN, one line of text per row (FORMAT JSON gives one), each ending in
+/// a newline as PostgREST joins them. Nothing the statement did is kept, whatever the
+/// transaction would otherwise end with: `analyze` runs it.
+fn explained(stmt: sql::Statement, explain: &Explain, st: Statements) -> Result<ResultRow, Error> {
+    let rows = st.run(&sql::explain(stmt, explain))?;
+    let mut body = String::new();
+    for row in rows.rows {
+        body.push_str(row.into_iter().next().flatten().as_deref().unwrap_or(""));
+        body.push('\n');
+    }
+    transaction::rollback_at_end();
+    Ok(ResultRow {
+        body: body.into_bytes(),
+        ..ResultRow::default()
+    })
 }
 
 fn inspect(plan: &InspectPlan, st: Statements) -> Result<ResultRow, Error> {
@@ -164,7 +195,7 @@ fn inspect(plan: &InspectPlan, st: Statements) -> Result<ResultRow, Error> {
 fn finish(
     row: ResultRow,
     max_affected: Option<i64>,
-    media: MediaType,
+    media: &MediaType,
     tx: TxOutcome,
     st: Statements,
 ) -> Result<ResultRow, Error> {
@@ -175,17 +206,23 @@ fn finish(
         return Err(Error::max_affected(row.page_total));
     }
     singular(media, row.page_total)?;
+    end(tx, st)?;
+    Ok(row)
+}
+
+/// The transaction ending the request chose (PostgREST's `optionalRollback`).
+fn end(tx: TxOutcome, st: Statements) -> Result<(), Error> {
     if tx.rollback {
         // As PostgREST: deferred constraints are checked before the rollback, so a write that
         // could never commit still reports its violation.
         st.run(&sql::set_constraints_immediate())?;
         transaction::rollback_at_end();
     }
-    Ok(row)
+    Ok(())
 }
 
 /// The singular media type wants exactly one row; anything else rolls the request back.
-fn singular(media: MediaType, rows: i64) -> Result<(), Error> {
+fn singular(media: &MediaType, rows: i64) -> Result<(), Error> {
     match media {
         MediaType::Singular { .. } if rows != 1 => Err(Error::singularity(rows)),
         _ => Ok(()),

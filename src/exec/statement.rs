@@ -44,6 +44,10 @@ pub type Row = Vec<Option<String>>;
 pub struct Rows {
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
+    /// The first row's `body` column in its type's binary form, as PostgREST receives the
+    /// body (a bytea stays raw bytes, a jsonb keeps its version byte); text and json are their
+    /// text either way.
+    pub body: Option<Vec<u8>>,
 }
 
 /// Runs `text` with `params` inside the current SPI connection and returns the rows as text.
@@ -271,7 +275,8 @@ unsafe fn prepare(
     }
 }
 
-/// The rows SPI just returned, rendered with each column's output function.
+/// The rows SPI just returned, rendered with each column's output function (the body also in
+/// binary).
 /// # Safety
 /// Right after an SPI execution, on the main thread.
 unsafe fn rows() -> Rows {
@@ -285,7 +290,7 @@ unsafe fn rows() -> Rows {
         let n = pg_sys::SPI_processed as usize;
         let desc = (*table).tupdesc;
         let natts = (*desc).natts;
-        let columns = (1..=natts)
+        let columns: Vec<String> = (1..=natts)
             .map(|col| {
                 let name = pg_sys::SPI_fname(desc, col);
                 if name.is_null() {
@@ -297,11 +302,32 @@ unsafe fn rows() -> Rows {
                 }
             })
             .collect();
+        let body_column = columns.iter().position(|c: &String| c == "body");
+        let mut body = None;
+        if let (Some(col), true) = (body_column, n > 0) {
+            let tuple = *(*table).vals;
+            let mut is_null = false;
+            let datum = pg_sys::SPI_getbinval(tuple, desc, col as c_int + 1, &mut is_null);
+            if !is_null {
+                let type_oid = pg_sys::SPI_gettypeid(desc, col as c_int + 1);
+                let mut send = pg_sys::InvalidOid;
+                let mut varlena = false;
+                pg_sys::getTypeBinaryOutputInfo(type_oid, &mut send, &mut varlena);
+                // A send function returns a fresh, untoasted bytea.
+                let sent = pg_sys::OidSendFunctionCall(send, datum);
+                body = Some(pgrx::varlena::varlena_to_byte_slice(sent).to_vec());
+                pg_sys::pfree(sent as *mut c_void);
+            }
+        }
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             let tuple = *(*table).vals.add(i);
             let row = (1..=natts)
                 .map(|col| {
+                    // The first row's body was taken in binary above.
+                    if i == 0 && body_column == Some(col as usize - 1) {
+                        return None;
+                    }
                     let v = pg_sys::SPI_getvalue(tuple, desc, col);
                     if v.is_null() {
                         None
@@ -315,6 +341,10 @@ unsafe fn rows() -> Rows {
             out.push(row);
         }
         pg_sys::SPI_freetuptable(table);
-        Rows { columns, rows: out }
+        Rows {
+            columns,
+            rows: out,
+            body,
+        }
     }
 }

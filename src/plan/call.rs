@@ -6,7 +6,7 @@
 
 use super::mutate::{TxOutcome, tx_outcome};
 use super::tree::{Condition, ReadNode, Source};
-use super::{MediaType, negotiate, read};
+use super::{Explain, MediaType, read};
 use crate::api::{ApiRequest, CallBody, ContentType, Count, Invoke};
 use crate::config::Config;
 use crate::error::Error;
@@ -52,6 +52,8 @@ pub struct CallPlan {
     pub returning: Vec<String>,
     pub read: ReadNode,
     pub media: MediaType,
+    /// `application/vnd.pgrst.plan`: answer the call's EXPLAIN (and never keep what it did).
+    pub explain: Option<Explain>,
     /// `count=exact` and `count=estimated` count the rows; `planned` does not on a call.
     pub count: bool,
     pub head: bool,
@@ -63,6 +65,8 @@ pub struct CallPlan {
     pub tx: TxOutcome,
     /// `max-affected=` under `handling=strict`: the most rows the function may return.
     pub max_affected: Option<i64>,
+    /// `Prefer: timezone=`, when the database knows the zone.
+    pub timezone: Option<String>,
 }
 
 pub fn plan(
@@ -91,9 +95,11 @@ pub fn plan(
         routine.table_name().unwrap_or(&routine.name),
     );
     let tree = read::tree_for(req, cache, &rows_of, read::Root::CallResult, cfg)?;
-    let media = negotiate(&req.accept)?;
-    if req.prefer.strict() && !req.prefer.invalid.is_empty() {
-        return Err(Error::invalid_preferences(&req.prefer.invalid));
+    let (media, explain) = super::represent(req, cache, cfg, &rows_of)?;
+    let timezone = super::timezone(req, cache);
+    let invalid = req.prefer.invalid_given(timezone.is_some());
+    if req.prefer.strict() && !invalid.is_empty() {
+        return Err(Error::invalid_preferences(&invalid));
     }
     if req.prefer.max_affected().is_some() && !routine.returns_set() {
         return Err(Error::max_affected_single());
@@ -106,6 +112,7 @@ pub fn plan(
         returning,
         read: tree,
         media,
+        explain,
         count: matches!(req.prefer.count, Some(Count::Exact | Count::Estimated)),
         head: invoke == Invoke::Head,
         read_only: !post || routine.volatility != Volatility::Volatile,
@@ -118,6 +125,7 @@ pub fn plan(
             .collect(),
         tx: tx_outcome(cfg.db_tx_end, req.prefer.tx),
         max_affected: req.prefer.max_affected(),
+        timezone,
         routine,
     })
 }

@@ -166,6 +166,8 @@ pub fn cache() -> SchemaCache {
         relationships,
         routines: Default::default(),
         representations: Default::default(),
+        media_handlers: Default::default(),
+        timezones: Default::default(),
         generation: 1,
     }
 }
@@ -203,8 +205,14 @@ pub fn read_plan(resource: &str, query: &str, count: Option<super::Count>) -> su
         schema: "public".into(),
         tree,
         media: super::MediaType::Json,
+        explain: None,
         count,
         max_rows: None,
         head: false,
+        tx: super::TxOutcome {
+            rollback: false,
+            applied: None,
+        },
+        timezone: None,
     }
 }

@@ -25,11 +25,11 @@ pub use call::{ArgValue, Arguments, CallPlan};
 pub use info::InfoPlan;
 pub use inspect::{InspectPlan, OpenApiVersion, TableDoc};
 pub use mutate::{Conflict, MutatePlan, Mutation, Returned, TxOutcome};
-pub use negotiate::{MediaType, negotiate};
+pub use negotiate::{Custom, Explain, MediaType};
 pub use read::aggregate_name;
 pub use tree::*;
 
-use crate::api::{Action, ApiRequest};
+use crate::api::{Action, ApiRequest, SelectItem};
 use crate::config::Config;
 use crate::error::Error;
 use crate::schema::SchemaCache;
@@ -51,11 +51,17 @@ pub struct ReadPlan {
     pub schema: String,
     pub tree: ReadNode,
     pub media: MediaType,
+    /// `application/vnd.pgrst.plan`: answer the statement's EXPLAIN.
+    pub explain: Option<Explain>,
     pub count: Option<Count>,
     /// `db-max-rows`: the threshold of `count=estimated`.
     pub max_rows: Option<i64>,
     /// HEAD: run the query but skip serialising the body.
     pub head: bool,
+    /// A read ends as the client chose too (`Prefer: tx`, under `-allow-override`).
+    pub tx: TxOutcome,
+    /// `Prefer: timezone=`, when the database knows the zone.
+    pub timezone: Option<String>,
 }
 
 impl Plan {
@@ -67,6 +73,26 @@ impl Plan {
             Plan::Call(p) => &p.schema,
             Plan::Inspect(p) => &p.schema,
             Plan::Info(p) => &p.schema,
+        }
+    }
+
+    /// `application/vnd.pgrst.plan`: the answer is the statement's EXPLAIN.
+    pub fn explain(&self) -> Option<&Explain> {
+        match self {
+            Plan::Read(p) => p.explain.as_ref(),
+            Plan::Mutate(p) => p.explain.as_ref(),
+            Plan::Call(p) => p.explain.as_ref(),
+            Plan::Inspect(_) | Plan::Info(_) => None,
+        }
+    }
+
+    /// The time zone the transaction uses (`Prefer: timezone=`).
+    pub fn timezone(&self) -> Option<&str> {
+        match self {
+            Plan::Read(p) => p.timezone.as_deref(),
+            Plan::Mutate(p) => p.timezone.as_deref(),
+            Plan::Call(p) => p.timezone.as_deref(),
+            Plan::Inspect(_) | Plan::Info(_) => None,
         }
     }
 
@@ -103,7 +129,7 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
         }
         _ => {}
     }
-    preferences(req)?;
+    preferences(req, cache)?;
     let schema = profile(req, cfg)?;
     let relation = cache.relation(&schema, &req.resource)?;
     match req.action {
@@ -112,14 +138,17 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
             let tree = read::tree_for(req, cache, &name, read::Root::Relation, cfg)?;
             // PostgREST negotiates once the plan stands: an unknown table or a bad embed is
             // reported whatever the Accept header says.
-            let media = negotiate(&req.accept)?;
+            let (media, explain) = represent(req, cache, cfg, &name)?;
             Ok(Plan::Read(ReadPlan {
                 schema,
                 tree,
                 media,
+                explain,
                 count: req.prefer.count,
                 max_rows: cfg.db_max_rows,
                 head,
+                tx: mutate::tx_outcome(cfg.db_tx_end, req.prefer.tx),
+                timezone: timezone(req, cache),
             }))
         }
         Action::Insert | Action::Update | Action::Put | Action::Delete => {
@@ -131,12 +160,41 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
     }
 }
 
-/// `handling=strict` refuses preferences it does not know (PGRST122).
-fn preferences(req: &ApiRequest) -> Result<(), Error> {
-    if req.prefer.strict() && !req.prefer.invalid.is_empty() {
-        return Err(Error::invalid_preferences(&req.prefer.invalid));
+/// `handling=strict` refuses preferences it does not know (PGRST122), a time zone the
+/// database does not know among them.
+fn preferences(req: &ApiRequest, cache: &SchemaCache) -> Result<(), Error> {
+    let invalid = req.prefer.invalid_given(timezone(req, cache).is_some());
+    if req.prefer.strict() && !invalid.is_empty() {
+        return Err(Error::invalid_preferences(&invalid));
     }
     Ok(())
+}
+
+/// `Prefer: timezone=`, if `pg_timezone_names` has it (as PostgREST, the name exactly).
+fn timezone(req: &ApiRequest, cache: &SchemaCache) -> Option<String> {
+    req.prefer
+        .timezone
+        .clone()
+        .filter(|tz| cache.timezones.contains(tz))
+}
+
+/// The representation of rows of `rows_of`: how the body is made, or the plan of the
+/// statement making it.
+fn represent(
+    req: &ApiRequest,
+    cache: &SchemaCache,
+    cfg: &Config,
+    rows_of: &QualifiedName,
+) -> Result<(MediaType, Option<Explain>), Error> {
+    negotiate::negotiate(
+        &req.accept,
+        &negotiate::Offer {
+            handlers: &cache.media_handlers,
+            rows_of,
+            default_select: req.query.select == [SelectItem::Star],
+            plan_enabled: cfg.db_plan_enabled,
+        },
+    )
 }
 
 /// The schema a request reads or writes: `Accept-Profile` / `Content-Profile` when given (it

@@ -4,7 +4,7 @@
 //! transaction ends.
 
 use super::tree::{Condition, ReadNode, Source};
-use super::{MediaType, read};
+use super::{Explain, MediaType, read};
 use crate::api::prefer::{Missing, Resolution, Return, TxEnd as TxPreference};
 use crate::api::{Action, ApiRequest, Count, Operation, Operator};
 use crate::config::{Config, TxEnd};
@@ -84,6 +84,8 @@ pub struct MutatePlan {
     /// How the changed rows are read back for `return=representation`.
     pub read: ReadNode,
     pub media: MediaType,
+    /// `application/vnd.pgrst.plan`: answer the write's EXPLAIN (and never keep the write).
+    pub explain: Option<Explain>,
     pub primary_key: Vec<String>,
     pub count: bool,
     pub tx: TxOutcome,
@@ -91,6 +93,8 @@ pub struct MutatePlan {
     pub max_affected: Option<i64>,
     /// `resolution=` only counts where there is a key to conflict on.
     pub resolution_applies: bool,
+    /// `Prefer: timezone=`, when the database knows the zone.
+    pub timezone: Option<String>,
 }
 
 pub fn plan(
@@ -102,8 +106,8 @@ pub fn plan(
     let prefer = &req.prefer;
     // Accept is negotiated for every write: the singular type demands exactly one affected
     // row even when no body is returned.
-    let media = super::negotiate(&req.accept)?;
     let target = QualifiedName::new(&relation.schema, &relation.name);
+    let (media, explain) = super::represent(req, cache, cfg, &target)?;
     let read = read::tree_for(req, cache, &target, read::Root::WriteResult, cfg)?;
     let payload = match &req.payload {
         Some(p) => Some(p.clone()?),
@@ -188,6 +192,7 @@ pub fn plan(
         returning,
         read,
         media,
+        explain,
         primary_key: relation.primary_key.clone(),
         count: matches!(prefer.count, Some(Count::Exact) | Some(Count::Estimated)),
         tx: tx_outcome(cfg.db_tx_end, prefer.tx),
@@ -196,6 +201,7 @@ pub fn plan(
             .filter(|_| matches!(req.action, Action::Update | Action::Delete)),
         resolution_applies: matches!(req.action, Action::Insert)
             && (!relation.primary_key.is_empty() || req.on_conflict.is_some()),
+        timezone: super::timezone(req, cache),
         target,
     })
 }

@@ -31,6 +31,17 @@ pub fn respond(
     result: ResultRow,
     content_profile: Option<&str>,
 ) -> Result<Response, Error> {
+    if let Some(explain) = plan.explain() {
+        // PostgREST answers a plan with its type alone: no ranges, no preferences, and what
+        // the statement set in response.* does not apply.
+        let mut headers = vec![("Content-Type".to_string(), explain.content_type.clone())];
+        headers.extend(content_profile.map(|s| ("Content-Profile".to_string(), s.to_string())));
+        return Ok(Response {
+            status: 200,
+            headers,
+            body: result.body,
+        });
+    }
     let headers = result.response_headers.clone();
     let status = result.response_status.clone();
     let mut response = match plan {
@@ -54,7 +65,11 @@ pub fn respond(
 }
 
 fn read(plan: &ReadPlan, req: &ApiRequest, result: ResultRow) -> Response {
-    let applied = req.prefer.applied(Honoured::default());
+    let applied = req.prefer.applied(Honoured {
+        tx: plan.tx.applied,
+        timezone: plan.timezone.is_some(),
+        ..Honoured::default()
+    });
     let (status, content_range) = match page(plan.tree.range.first, &result, applied.clone()) {
         Ok(page) => page,
         Err(out_of_range) => return out_of_range,
@@ -74,6 +89,7 @@ fn call(plan: &CallPlan, req: &ApiRequest, result: ResultRow) -> Response {
     let applied = req.prefer.applied(Honoured {
         max_affected: true,
         tx: plan.tx.applied,
+        timezone: plan.timezone.is_some(),
         ..Honoured::default()
     });
     let (status, content_range) = match page(plan.read.range.first, &result, applied.clone()) {
@@ -98,11 +114,7 @@ fn rows(status: u16, headers: Vec<(String, String)>, head: bool, result: ResultR
     Response {
         status,
         headers,
-        body: if head {
-            Vec::new()
-        } else {
-            result.body.into_bytes()
-        },
+        body: if head { Vec::new() } else { result.body },
     }
 }
 
@@ -229,11 +241,12 @@ fn mutate(plan: &MutatePlan, req: &ApiRequest, result: ResultRow) -> Response {
         return_: true,
         max_affected: matches!(plan.action, Action::Update | Action::Delete),
         tx: plan.tx.applied,
+        timezone: plan.timezone.is_some(),
     });
     headers.extend(applied.map(preference_applied));
     let body = if representation {
         headers.push(("Content-Type".into(), plan.media.content_type().to_string()));
-        result.body.into_bytes()
+        result.body
     } else {
         Vec::new()
     };

@@ -4,9 +4,10 @@
 use super::relationships::{self, Catalog, ComputedRelationship, ForeignKey, KeyKind};
 use super::views::{self, Key, View};
 use super::{
-    Column, Isolation, QualifiedName, Relation, ReturnType, Routine, RoutineParam, SchemaCache,
-    Volatility,
+    Column, HandlerTarget, Isolation, MediaHandler, QualifiedName, Relation, ReturnType, Routine,
+    RoutineParam, SchemaCache, Volatility,
 };
+use crate::api::media::Media;
 use crate::error::Error;
 use pgrx::datum::DatumWithOid;
 use pgrx::spi::{SpiClient, SpiError, SpiTupleTable};
@@ -20,6 +21,14 @@ const PRIMARY_KEY_CONSTRAINTS: &str = include_str!("catalog/primary_key_constrai
 const VIEWS: &str = include_str!("catalog/views.sql");
 const COMPUTED_RELATIONSHIPS: &str = include_str!("catalog/computed_relationships.sql");
 const REPRESENTATIONS: &str = include_str!("catalog/representations.sql");
+const MEDIA_HANDLERS: &str = include_str!("catalog/media_handlers.sql");
+
+thread_local! {
+    /// `pg_timezone_names` reads the time zone files, so it is read once per worker (a new
+    /// tzdata takes a restart, as for PostgREST's schema cache in practice).
+    static TIMEZONES: std::cell::RefCell<Option<std::rc::Rc<HashSet<String>>>> =
+        const { std::cell::RefCell::new(None) };
+}
 
 fn err(e: SpiError) -> Error {
     Error::internal(format!("loading the schema cache: {e}"))
@@ -256,7 +265,54 @@ fn load_catalog(
         views: &views,
         exposed: schemas,
     });
+    cache.media_handlers = media_handlers(client, schemas)?;
+    cache.timezones = timezones(client)?;
     Ok(cache)
+}
+
+/// The handlers defined in SQL (`catalog/media_handlers.sql`).
+fn media_handlers(
+    client: &SpiClient<'_>,
+    schemas: &[String],
+) -> Result<HashMap<(HandlerTarget, Media), MediaHandler>, Error> {
+    let mut handlers = HashMap::new();
+    for row in query(client, MEDIA_HANDLERS, &[schemas.to_vec().into()])? {
+        let text = |i: usize| -> Result<String, Error> {
+            Ok(row.get::<String>(i).map_err(err)?.unwrap_or_default())
+        };
+        let flag =
+            |i: usize| -> Result<bool, Error> { Ok(row.get(i).map_err(err)?.unwrap_or(false)) };
+        let target = if flag(6)? {
+            HandlerTarget::AnyElement
+        } else {
+            HandlerTarget::Named(QualifiedName::new(&text(4)?, &text(5)?))
+        };
+        handlers.insert(
+            (target, Media::decode(&text(7)?)),
+            MediaHandler {
+                function: QualifiedName::new(&text(2)?, &text(3)?),
+                aggregate: flag(1)?,
+                produces: Media::decode(&text(8)?),
+            },
+        );
+    }
+    Ok(handlers)
+}
+
+fn timezones(client: &SpiClient<'_>) -> Result<std::rc::Rc<HashSet<String>>, Error> {
+    if let Some(known) = TIMEZONES.with(|t| t.borrow().clone()) {
+        return Ok(known);
+    }
+    let names: HashSet<String> = query(
+        client,
+        "SELECT name::text FROM pg_catalog.pg_timezone_names",
+        &[],
+    )?
+    .filter_map(|row| row.get::<String>(1).ok().flatten())
+    .collect();
+    let names = std::rc::Rc::new(names);
+    TIMEZONES.with(|t| *t.borrow_mut() = Some(names.clone()));
+    Ok(names)
 }
 
 /// The functions of the exposed schemas, overloads with fewer parameters first.

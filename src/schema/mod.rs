@@ -13,10 +13,11 @@ mod notify;
 pub(crate) mod relationships;
 mod views;
 
+use crate::api::media::Media;
 use crate::error::Error;
 use pgrx::pg_sys;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -179,6 +180,26 @@ impl Routine {
     }
 }
 
+/// What a media type handler is written for (PostgREST's `RelIdentifier`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HandlerTarget {
+    /// An aggregate of `anyelement`: rows of any relation or function.
+    AnyElement,
+    /// One relation's rows (an aggregate of its row type), or one function's result (a
+    /// function returning the domain).
+    Named(QualifiedName),
+}
+
+/// A media type handler defined in SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaHandler {
+    /// The aggregate, or the domain a function's result is cast to.
+    pub function: QualifiedName,
+    pub aggregate: bool,
+    /// The media type the answer is sent as (`*/*` answers application/octet-stream).
+    pub produces: Media,
+}
+
 #[derive(Debug, Default)]
 pub struct SchemaCache {
     /// The schemas this cache was loaded for (the exposed ones, in order).
@@ -193,6 +214,10 @@ pub struct SchemaCache {
     /// Data representations: the cast function from one type to another, by (source oid,
     /// target oid), where one side is a domain and the other json or text.
     pub representations: HashMap<(u32, u32), QualifiedName>,
+    /// Media type handlers by what they handle and the media type they answer to.
+    pub media_handlers: HashMap<(HandlerTarget, Media), MediaHandler>,
+    /// `pg_timezone_names`: what `Prefer: timezone=` may name.
+    pub timezones: std::rc::Rc<HashSet<String>>,
     /// Bumped on every load; the statement cache is keyed to it.
     pub generation: u64,
 }

@@ -144,9 +144,9 @@ fn body(plan: &CallPlan) -> String {
             agg
         };
         let empty = if first { "'null'" } else { "'[]'" };
-        format!("coalesce({agg}, {empty})::text")
+        format!("coalesce({agg}, {empty})")
     };
-    match plan.media {
+    match &plan.media {
         MediaType::Json => agg(false, single),
         MediaType::JsonStripped => agg(true, single),
         MediaType::Singular { stripped } => {
@@ -155,13 +155,14 @@ fn body(plan: &CallPlan) -> String {
             } else {
                 "json_agg(_postgrest_t)->0".to_string()
             };
-            let agg = if stripped {
+            let agg = if *stripped {
                 format!("json_strip_nulls({agg})")
             } else {
                 agg
             };
-            format!("coalesce({agg}, 'null')::text")
+            format!("coalesce({agg}, 'null')")
         }
-        MediaType::Csv => super::read::body(MediaType::Csv, "pgrst_source"),
+        MediaType::Csv | MediaType::GeoJson => super::read::body(&plan.media, "pgrst_source"),
+        MediaType::Custom(c) => super::custom_body(c, r.returns_scalar()),
     }
 }

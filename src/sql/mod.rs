@@ -16,6 +16,10 @@ pub use inspect::inspect;
 pub use mutate::mutate;
 pub use read::{count_plan, read};
 
+use crate::api::media::{PlanFormat, PlanOption};
+use crate::plan::{Custom, Explain, QualifiedName};
+use crate::schema::HandlerTarget;
+
 /// Every main statement returns one row with the same named columns (PostgREST's result set):
 /// `total_result_set`, `page_total`, `body`, `response_headers`, `response_status`,
 /// `response_inserted`, `location`. These two read what SQL set during the request.
@@ -72,6 +76,8 @@ pub struct RequestContext<'a> {
     pub path: &'a str,
     pub headers_json: &'a str,
     pub cookies_json: &'a str,
+    /// `Prefer: timezone=`.
+    pub timezone: Option<&'a str>,
     /// A called function's settings PostgREST hoists into the transaction.
     pub function_settings: &'a [(String, String)],
 }
@@ -87,12 +93,14 @@ pub fn request_context(ctx: &RequestContext) -> Statement {
         ("request.headers", ctx.headers_json),
         ("request.cookies", ctx.cookies_json),
     ];
+    let timezone = ctx.timezone.map(|tz| ("timezone", tz));
     let function_settings = ctx
         .function_settings
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()));
     let calls: Vec<String> = settings
         .into_iter()
+        .chain(timezone)
         .chain(function_settings)
         .map(|(name, value)| {
             let n = s.bind(name);
@@ -115,6 +123,54 @@ pub fn pre_request(function: &str) -> Statement {
         text: format!("SELECT {name}()"),
         params: Vec::new(),
     }
+}
+
+/// `application/vnd.pgrst.plan`: the statement under `EXPLAIN` with the options asked for, in
+/// PostgREST's order; its parameters stay parameters.
+pub fn explain(stmt: Statement, explain: &Explain) -> Statement {
+    let format = match explain.format {
+        PlanFormat::Text => "FORMAT TEXT",
+        PlanFormat::Json => "FORMAT JSON",
+    };
+    let options = std::iter::once(format).chain(explain.options.iter().map(|o| match o {
+        PlanOption::Analyze => "ANALYZE",
+        PlanOption::Verbose => "VERBOSE",
+        PlanOption::Settings => "SETTINGS",
+        PlanOption::Buffers => "BUFFERS",
+        PlanOption::Wal => "WAL",
+    }));
+    Statement {
+        text: format!(
+            "EXPLAIN ({}) {}",
+            options.collect::<Vec<_>>().join(", "),
+            stmt.text
+        ),
+        params: stmt.params,
+    }
+}
+
+/// A media type handler defined in SQL over the rows `_postgrest_t`: an aggregate of them
+/// (cast to the relation it was written for), or a function's one value cast to the domain.
+/// With `scalar`, the rows are a function's values (`pgrst_scalar`).
+fn custom_body(c: &Custom, scalar: bool) -> String {
+    let arg = match (&c.target, scalar) {
+        (_, true) => "_postgrest_t.pgrst_scalar".to_string(),
+        (HandlerTarget::AnyElement, false) => "_postgrest_t".to_string(),
+        (HandlerTarget::Named(t), false) => format!("_postgrest_t::{}", name(t)),
+    };
+    if c.aggregate {
+        format!("{}({arg})", name(&c.function))
+    } else {
+        // One value: aggregated so that the count beside it stays a plain aggregate query.
+        format!(
+            "(pg_catalog.array_agg(CAST({arg} AS {})))[1]",
+            name(&c.function)
+        )
+    }
+}
+
+fn name(q: &QualifiedName) -> String {
+    qualified(&q.schema, &q.name)
 }
 
 pub fn set_constraints_immediate() -> Statement {
@@ -155,6 +211,7 @@ mod unit {
             path: "/t",
             headers_json: "{}",
             cookies_json: "{}",
+            timezone: None,
             function_settings: &[("statement_timeout".into(), "7s".into())],
         });
         assert!(!s.text.contains("anon"));

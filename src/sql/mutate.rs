@@ -188,7 +188,7 @@ pub fn mutate(plan: &MutatePlan) -> Statement {
     // CSV header names the columns of `pgrst_source`, as PostgREST's does.
     let (rows, body) = if plan.returning == Return::Representation {
         let read = format!("({})", node_query(&mut s, &plan.read));
-        (read, body(plan.media, "pgrst_source"))
+        (read, body(&plan.media, "pgrst_source"))
     } else {
         (
             "(SELECT * FROM pgrst_source)".to_string(),
@@ -219,7 +219,7 @@ pub fn mutate(plan: &MutatePlan) -> Statement {
     s.text = format!(
         "WITH pgrst_source AS ({mutation}) \
          SELECT null::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, \
-         {body} AS body, {}, {inserted} AS response_inserted, {location} AS location \
+         {location} AS location, {body} AS body, {}, {inserted} AS response_inserted \
          FROM {rows} _postgrest_t",
         super::RESPONSE_SETTINGS
     );

@@ -30,7 +30,7 @@ pub fn read(plan: &ReadPlan) -> Statement {
     let body = if plan.head {
         "''::text".to_string()
     } else {
-        body(plan.media, "pgrst_source")
+        body(&plan.media, "pgrst_source")
     };
     s.text = format!(
         "WITH pgrst_source AS ({source}){count_cte} \
@@ -53,17 +53,19 @@ pub fn count_plan(plan: &ReadPlan) -> Statement {
 
 /// The body handlers of PostgREST (`SqlFragment.handlerF`) over `_postgrest_t`;
 /// `header_source` is the row source whose first row names the CSV columns.
-pub(super) fn body(media: MediaType, header_source: &str) -> String {
+pub(super) fn body(media: &MediaType, header_source: &str) -> String {
     match media {
-        MediaType::Json => "coalesce(json_agg(_postgrest_t), '[]')::text".into(),
+        // json, as PostgREST's (an EXPLAIN VERBOSE shows the same expressions); the body is
+        // read in binary, where json is its text.
+        MediaType::Json => "coalesce(json_agg(_postgrest_t), '[]')".into(),
         MediaType::JsonStripped => {
-            "coalesce(json_strip_nulls(json_agg(_postgrest_t)), '[]')::text".into()
+            "coalesce(json_strip_nulls(json_agg(_postgrest_t)), '[]')".into()
         }
         MediaType::Singular { stripped: false } => {
-            "coalesce((json_agg(_postgrest_t)->0)::text, 'null')".into()
+            "coalesce(json_agg(_postgrest_t)->0, 'null')".into()
         }
         MediaType::Singular { stripped: true } => {
-            "coalesce(json_strip_nulls(json_agg(_postgrest_t)->0)::text, 'null')".into()
+            "coalesce(json_strip_nulls(json_agg(_postgrest_t)->0), 'null')".into()
         }
         // A header line from the first row's keys, then each row's record text without its
         // parentheses: PostgreSQL's quoting, not RFC 4180, as PostgREST renders CSV.
@@ -74,6 +76,11 @@ pub(super) fn body(media: MediaType, header_source: &str) -> String {
              || '\n' || \
              coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), '\n'), '')"
         ),
+        // PostGIS's function, found on the search path as PostgREST finds it.
+        MediaType::GeoJson => "json_build_object('type', 'FeatureCollection', 'features', \
+             coalesce(json_agg(ST_AsGeoJSON(_postgrest_t)::json), '[]'))"
+            .into(),
+        MediaType::Custom(c) => super::custom_body(c, false),
     }
 }
 

@@ -162,6 +162,7 @@ fn execute(
             path: &req.path,
             headers_json: &req.headers_json,
             cookies_json: &req.cookies_json,
+            timezone: plan.timezone(),
             function_settings,
         },
         pre_request: cfg.db_pre_request.as_deref(),

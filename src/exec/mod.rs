@@ -121,9 +121,13 @@ pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Erro
     })
 }
 
-/// The request's settings (role, claims, request.*) and the pre-request function.
+/// The request's settings (role, claims, request.*) and the pre-request function. The settings
+/// are set directly, as `set_config` does, not through a statement: PostgREST needs a round
+/// trip for them, a worker inside the backend does not (no parse, plan or executor per request).
 fn context(ctx: &Context, st: Statements) -> Result<(), Error> {
-    st.run(&sql::request_context(&ctx.settings))?;
+    for (name, value) in sql::request_settings(&ctx.settings) {
+        statement::set_local(name, value)?;
+    }
     if let Some(function) = ctx.pre_request {
         st.run(&sql::pre_request(function))?;
     }

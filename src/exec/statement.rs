@@ -50,6 +50,34 @@ pub struct Rows {
     pub body: Option<Vec<u8>>,
 }
 
+/// `set_config(name, value, true)` without a statement: what its SQL function does
+/// (`set_config_by_name`), in the current transaction. Errors (an unknown role, a bad value)
+/// are raised as the function raises them, and caught like any statement's.
+pub fn set_local(name: &str, value: &str) -> Result<(), Error> {
+    let name = CString::new(name).map_err(|_| Error::invalid_text_value())?;
+    let value = CString::new(value).map_err(|_| Error::invalid_text_value())?;
+    // SAFETY: main thread, inside the request's transaction; both strings outlive the call,
+    // which copies them.
+    unsafe {
+        let context = if pg_sys::superuser() {
+            pg_sys::GucContext::PGC_SUSET
+        } else {
+            pg_sys::GucContext::PGC_USERSET
+        };
+        pg_sys::set_config_option(
+            name.as_ptr(),
+            value.as_ptr(),
+            context,
+            pg_sys::GucSource::PGC_S_SESSION,
+            pg_sys::GucAction::GUC_ACTION_LOCAL,
+            true,
+            0,
+            false,
+        );
+    }
+    Ok(())
+}
+
 /// Runs `text` with `params` inside the current SPI connection and returns the rows as text.
 /// `generation` is the schema cache's: a new one drops every kept plan first. With `keep`
 /// false the statement is planned for this execution only (db_prepared_statements = off).

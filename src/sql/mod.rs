@@ -82,9 +82,11 @@ pub struct RequestContext<'a> {
     pub function_settings: &'a [(String, String)],
 }
 
-pub fn request_context(ctx: &RequestContext) -> Statement {
-    let mut s = Statement::default();
-    let settings = [
+/// The request's settings in PostgREST's order, each set transaction-local
+/// (`set_config(name, value, true)`): the role after search_path, so every later one is set as
+/// that role, as in PostgREST's single `SELECT set_config(…), …`.
+pub fn request_settings<'a>(ctx: &'a RequestContext<'a>) -> Vec<(&'a str, &'a str)> {
+    let mut settings = vec![
         ("search_path", ctx.search_path),
         ("role", ctx.role),
         ("request.jwt.claims", ctx.claims_json),
@@ -93,23 +95,13 @@ pub fn request_context(ctx: &RequestContext) -> Statement {
         ("request.headers", ctx.headers_json),
         ("request.cookies", ctx.cookies_json),
     ];
-    let timezone = ctx.timezone.map(|tz| ("timezone", tz));
-    let function_settings = ctx
-        .function_settings
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()));
-    let calls: Vec<String> = settings
-        .into_iter()
-        .chain(timezone)
-        .chain(function_settings)
-        .map(|(name, value)| {
-            let n = s.bind(name);
-            let v = s.bind(value);
-            format!("pg_catalog.set_config({n}::text, {v}::text, true)")
-        })
-        .collect();
-    s.text = format!("SELECT {}", calls.join(", "));
-    s
+    settings.extend(ctx.timezone.map(|tz| ("timezone", tz)));
+    settings.extend(
+        ctx.function_settings
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    settings
 }
 
 /// `db-pre-request`: `SELECT "schema"."function"()`. The name comes from the configuration;
@@ -201,9 +193,10 @@ mod unit {
     }
 
     #[test]
-    fn context_values_are_parameters() {
+    fn context_settings_in_postgrests_order() {
         let path = search_path("public", &["public".into()]);
-        let s = request_context(&RequestContext {
+        let function_settings = [("statement_timeout".to_string(), "7s".to_string())];
+        let ctx = RequestContext {
             search_path: &path,
             role: "anon'; --",
             claims_json: "{}",
@@ -211,13 +204,27 @@ mod unit {
             path: "/t",
             headers_json: "{}",
             cookies_json: "{}",
-            timezone: None,
-            function_settings: &[("statement_timeout".into(), "7s".into())],
-        });
-        assert!(!s.text.contains("anon"));
-        assert_eq!(s.params.len(), 16);
-        assert_eq!(s.params[15], "7s");
-        assert_eq!(s.params[3], "anon'; --");
-        assert_eq!(s.params[1], "\"public\", \"public\"");
+            timezone: Some("UTC"),
+            function_settings: &function_settings,
+        };
+        let settings = request_settings(&ctx);
+        let names: Vec<&str> = settings.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "search_path",
+                "role",
+                "request.jwt.claims",
+                "request.method",
+                "request.path",
+                "request.headers",
+                "request.cookies",
+                "timezone",
+                "statement_timeout"
+            ]
+        );
+        assert_eq!(settings[0].1, "\"public\", \"public\"");
+        assert_eq!(settings[1].1, "anon'; --");
+        assert_eq!(settings[8].1, "7s");
     }
 }

@@ -102,8 +102,9 @@ impl<S> LenientTarget<S> {
                         line.push(b);
                         continue;
                     }
-                    let text = String::from_utf8_lossy(line).trim().to_ascii_lowercase();
-                    line.clear();
+                    // Compared in place: only two header names matter here, and this runs for
+                    // every header of every request.
+                    let text = line.trim_ascii();
                     if text.is_empty() {
                         self.state = if *chunked {
                             State::Passthrough
@@ -112,15 +113,27 @@ impl<S> LenientTarget<S> {
                         } else {
                             State::RequestLine
                         };
-                    } else if let Some(v) = text.strip_prefix("content-length:") {
-                        *content_length = v.trim().parse().unwrap_or(0);
-                    } else if let Some(v) = text.strip_prefix("transfer-encoding:") {
-                        *chunked = v.contains("chunked");
+                    } else if let Some(v) = strip_name(text, b"content-length:") {
+                        *content_length = std::str::from_utf8(v.trim_ascii())
+                            .ok()
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0);
+                    } else if let Some(v) = strip_name(text, b"transfer-encoding:") {
+                        *chunked = v.to_ascii_lowercase().windows(7).any(|w| w == b"chunked");
+                    }
+                    if let State::Headers { line, .. } = &mut self.state {
+                        line.clear();
                     }
                 }
             }
         }
     }
+}
+
+/// The value after a header name, the name compared case-insensitively.
+fn strip_name<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    (line.len() >= name.len() && line[..name.len()].eq_ignore_ascii_case(name))
+        .then(|| &line[name.len()..])
 }
 
 /// Bytes the `http` crate refuses in a request target, and non-ASCII (curl sends UTF-8 raw).
@@ -144,11 +157,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for LenientTarget<S> {
             let mut raw_buf = ReadBuf::new(&mut raw[..want]);
             match Pin::new(&mut this.inner).poll_read(cx, &mut raw_buf) {
                 Poll::Ready(Ok(())) => {
-                    let filled = raw_buf.filled().to_vec();
-                    if filled.is_empty() {
+                    if raw_buf.filled().is_empty() {
                         return Poll::Ready(Ok(())); // end of stream
                     }
-                    this.rewrite(&filled);
+                    this.rewrite(raw_buf.filled());
                 }
                 other => return other,
             }

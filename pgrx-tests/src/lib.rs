@@ -72,6 +72,34 @@ fn check(out: Output, what: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Where the end-to-end clusters live: `$BUDGETBEE_E2E_DIR` (.ci/test points it at the
+/// clone's own state directory), else a shared default.
+fn e2e_root() -> PathBuf {
+    PathBuf::from(
+        std::env::var("BUDGETBEE_E2E_DIR").unwrap_or_else(|_| "/var/tmp/budgetbee-e2e".into()),
+    )
+}
+
+/// Stops a cluster left in `dir` by an earlier run (immediately: its data is thrown away) and
+/// removes the directory.
+fn discard_cluster(bin: &Path, dir: &Path) {
+    let data = dir.join("data");
+    if data.join("postmaster.pid").exists() {
+        let _ = as_postgres(
+            &bin.join("pg_ctl"),
+            &[
+                "stop",
+                "-m",
+                "immediate",
+                "-w",
+                "-D",
+                &data.to_string_lossy(),
+            ],
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// SQL as the superuser through the cluster's socket directory; unaligned, tuples-only output,
 /// trimmed; fails the test on an error.
 fn psql_at(bin: &Path, socket_dir: &Path, port: u16, db: &str, sql: &str) -> String {
@@ -203,26 +231,11 @@ impl ClusterBuilder {
             .to_string();
         // .ci/test points this at the clone's own state directory, so two checkouts testing at
         // once never share a cluster.
-        let root = PathBuf::from(
-            std::env::var("BUDGETBEE_E2E_DIR").unwrap_or_else(|_| "/var/tmp/budgetbee-e2e".into()),
-        );
+        let root = e2e_root();
         let dir = root.join(format!("pg{major}-{}", self.name));
         let bin = PathBuf::from(pg_config("--bindir"));
         let data = dir.join("data");
-        if data.join("postmaster.pid").exists() {
-            let _ = as_postgres(
-                &bin.join("pg_ctl"),
-                &[
-                    "stop",
-                    "-m",
-                    "immediate",
-                    "-w",
-                    "-D",
-                    &data.to_string_lossy(),
-                ],
-            );
-        }
-        let _ = std::fs::remove_dir_all(&dir);
+        discard_cluster(&bin, &dir);
         std::fs::create_dir_all(&dir).unwrap();
         // Only this cluster's directory and its parent: other tests run beside it and their
         // files come and go while we work.
@@ -733,9 +746,7 @@ impl Demo {
     /// starts from sql/app's demo rows) and waits, at most `timeout`, for its banner.
     pub fn start(name: &str, timeout: Duration) -> Demo {
         let pg = pg_major();
-        let root = PathBuf::from(
-            std::env::var("BUDGETBEE_E2E_DIR").unwrap_or_else(|_| "/var/tmp/budgetbee-e2e".into()),
-        );
+        let root = e2e_root();
         std::fs::create_dir_all(&root).unwrap();
         let chown = Command::new("chown")
             .args(["postgres:", &root.to_string_lossy()])
@@ -748,20 +759,7 @@ impl Demo {
         let output = root.join(format!("pg{pg}-{name}.out"));
         let bin = PathBuf::from(pg_config("--bindir"));
         let data = dir.join("data");
-        if data.join("postmaster.pid").exists() {
-            let _ = as_postgres(
-                &bin.join("pg_ctl"),
-                &[
-                    "stop",
-                    "-m",
-                    "immediate",
-                    "-w",
-                    "-D",
-                    &data.to_string_lossy(),
-                ],
-            );
-        }
-        let _ = std::fs::remove_dir_all(&dir);
+        discard_cluster(&bin, &dir);
         let (pg_port, http_port, admin_port) = (free_port(), free_port(), free_port());
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let log = std::fs::File::create(&output).unwrap();

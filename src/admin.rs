@@ -18,13 +18,26 @@ fn reload_schema() {
     crate::schema::broadcast_reload();
 }
 
-/// Makes every worker fetch `budgetbee.jwks_url` again before verifying its next token (key
-/// rotation at the issuer, without waiting for the refresh interval).
+/// Makes every worker fetch `budgetbee.jwks_url` again, at once, and before verifying its next
+/// token (key rotation at the issuer, without waiting for the refresh interval).
 #[pg_extern(volatile)]
+#[allow(unsafe_code)] // FFI edge: waking the workers' latches.
 fn reload_jwks() {
     crate::auth::JWKS_RELOADS
         .get()
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // An idle worker would otherwise notice only at its next idle tick (up to a second), and an
+    // issuer outage beginning in that second would leave it on the withdrawn keys.
+    for (_, w) in crate::stats::stats().workers() {
+        // SAFETY: ProcArray lookup under its own lock; SetLatch on a live PGPROC's latch is
+        // safe from any backend (a pid that just exited yields NULL).
+        unsafe {
+            let proc_ = pg_sys::BackendPidGetProc(w.pid);
+            if !proc_.is_null() {
+                pg_sys::SetLatch(&raw mut (*proc_).procLatch);
+            }
+        }
+    }
 }
 
 // Better Auth's claims as SQL sees them, callable unqualified as Budget Bee's policies and

@@ -152,6 +152,14 @@ fn reload_jwks(c: &Cluster) {
     c.psql("SELECT budgetbee.reload_jwks()");
 }
 
+/// Whether every worker has applied a fetch giving `n` keys (`budgetbee.status()`): a check on
+/// one request reaches one worker only.
+fn every_worker_has(c: &Cluster, n: usize) -> bool {
+    c.psql(&format!(
+        "SELECT count(*) > 0 AND bool_and(jwks = '{n} keys') FROM budgetbee.status()"
+    )) == "t"
+}
+
 fn status(c: &Cluster, token: &str) -> u16 {
     get(c, ME, Some(token)).0
 }
@@ -231,6 +239,12 @@ fn rotated_keys_are_picked_up_without_a_restart() {
         eventually(WAIT, || status(c, &old) == 401),
         "old key still accepted after reload_jwks(): {:?}",
         get(c, ME, Some(&old))
+    );
+    // Idle workers too: reload_jwks() wakes them, so the outage below finds none on the old set.
+    assert!(
+        eventually(WAIT, || every_worker_has(c, 1)),
+        "not every worker refetched after reload_jwks(): {}",
+        c.psql("SELECT string_agg(worker || ': ' || jwks, ', ') FROM budgetbee.status()")
     );
     let fresh_old = asym(
         Algorithm::RS256,

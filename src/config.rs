@@ -41,6 +41,7 @@ static DB_PRE_REQUEST: GucSetting<Option<CString>> = GucSetting::<Option<CString
 static SERVER_CORS_ALLOWED_ORIGINS: GucSetting<Option<CString>> =
     GucSetting::<Option<CString>>::new(None);
 static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
+static SERVER_STREAM_ROWS: GucSetting<i32> = GucSetting::<i32>::new(1000);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
 static DB_PLAN_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
@@ -174,6 +175,8 @@ pub struct Config {
     pub jwt_aud: Option<String>,
     pub jwt_role_claim_key: String,
     pub jwt_cache_max_entries: i32,
+    /// A read answering more rows than this streams its body (0: never).
+    pub server_stream_rows: i32,
     pub jwks_url: Option<String>,
     pub jwks_refresh_interval: i32,
     pub jwks_min_refresh_interval: i32,
@@ -249,6 +252,7 @@ impl Config {
             jwt_role_claim_key: non_empty(JWT_ROLE_CLAIM_KEY.get().map(lossy))
                 .unwrap_or_else(|| ".role".into()),
             jwt_cache_max_entries: JWT_CACHE_MAX_ENTRIES.get(),
+            server_stream_rows: SERVER_STREAM_ROWS.get(),
             jwks_url: non_empty(JWKS_URL.get().map(lossy)),
             jwks_refresh_interval: JWKS_REFRESH_INTERVAL.get(),
             jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),
@@ -528,6 +532,16 @@ pub fn define_gucs() {
         c"Largest request body accepted; larger ones get 413 without being read.",
         c"Default 10 MiB.",
         &SERVER_MAX_BODY_BYTES,
+        0,
+        i32::MAX,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.server_stream_rows",
+        c"A JSON read answering more rows than this is streamed (chunked) as Postgres produces them; 0 never streams.",
+        c"Smaller answers are sent whole with Content-Length. Default 1000.",
+        &SERVER_STREAM_ROWS,
         0,
         i32::MAX,
         GucContext::Sighup,

@@ -7,6 +7,9 @@
 pub mod statement;
 pub mod transaction;
 
+pub use statement::Cursor;
+use statement::Snapshot;
+
 use crate::api::Action;
 use crate::error::Error;
 use crate::plan::{
@@ -87,19 +90,51 @@ pub fn take_logged() -> Vec<String> {
 
 impl Statements {
     fn run(self, stmt: &Statement) -> Result<statement::Rows, Error> {
+        self.run_on(stmt, Snapshot::Fresh)
+    }
+
+    fn run_on(self, stmt: &Statement, snapshot: Snapshot) -> Result<statement::Rows, Error> {
+        self.logged(stmt);
+        statement::execute(
+            &stmt.text,
+            &stmt.params,
+            self.generation,
+            self.keep,
+            snapshot,
+        )
+    }
+
+    fn open(self, stmt: &Statement) -> Result<Cursor, Error> {
+        self.logged(stmt);
+        statement::open(&stmt.text, &stmt.params, self.generation, self.keep)
+    }
+
+    fn logged(self, stmt: &Statement) {
         if self.log {
             let one_line = stmt.text.split_whitespace().collect::<Vec<_>>().join(" ");
             LOGGED.with(|l| l.borrow_mut().push(one_line));
         }
-        statement::execute(&stmt.text, &stmt.params, self.generation, self.keep)
+    }
+}
+
+/// What a plan's statement gave: its result row, and for a streamed read the cursor its rows
+/// are still to be fetched from (the body is then empty, the row's counts final).
+pub struct Executed {
+    pub row: ResultRow,
+    pub stream: Option<Cursor>,
+}
+
+impl From<ResultRow> for Executed {
+    fn from(row: ResultRow) -> Executed {
+        Executed { row, stream: None }
     }
 }
 
 /// Runs `plan` in the current transaction.
-pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Error> {
+pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<Executed, Error> {
     let read_only = match plan {
         // OPTIONS answers from the schema cache: nothing runs, not even the request context.
-        Plan::Info(_) => return Ok(ResultRow::default()),
+        Plan::Info(_) => return Ok(ResultRow::default().into()),
         Plan::Read(_) | Plan::Inspect(_) => true,
         Plan::Call(p) => p.read_only,
         Plan::Mutate(_) => false,
@@ -113,10 +148,10 @@ pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<ResultRow, Erro
         context(ctx, st)?;
         match plan {
             Plan::Read(p) => read(p, st),
-            Plan::Mutate(p) => mutate(p, st),
-            Plan::Call(p) => call(p, st),
-            Plan::Inspect(p) => inspect(p, st),
-            Plan::Info(_) => Ok(ResultRow::default()),
+            Plan::Mutate(p) => mutate(p, st).map(Executed::from),
+            Plan::Call(p) => call(p, st).map(Executed::from),
+            Plan::Inspect(p) => inspect(p, st).map(Executed::from),
+            Plan::Info(_) => Ok(ResultRow::default().into()),
         }
     })
 }
@@ -134,11 +169,14 @@ fn context(ctx: &Context, st: Statements) -> Result<(), Error> {
     Ok(())
 }
 
-fn read(plan: &ReadPlan, st: Statements) -> Result<ResultRow, Error> {
+fn read(plan: &ReadPlan, st: Statements) -> Result<Executed, Error> {
     if let Some(explain) = &plan.explain {
-        return explained(sql::read(plan), explain, st);
+        return explained(sql::read(plan), explain, st).map(Executed::from);
     }
     let mut row = ResultRow::decode(st.run(&sql::read(plan))?);
+    if plan.stream_after.is_some_and(|n| row.page_total > n) {
+        return streamed(plan, st);
+    }
     match plan.count {
         Some(Count::Planned) => row.total = Some(planned_rows(plan, st)?),
         // PostgREST: exact up to db-max-rows, the planner's estimate beyond (and always the
@@ -150,7 +188,27 @@ fn read(plan: &ReadPlan, st: Statements) -> Result<ResultRow, Error> {
     }
     singular(&plan.media, row.page_total)?;
     end(plan.tx, st)?;
-    Ok(row)
+    Ok(row.into())
+}
+
+/// A read too large to build whole: its count first (which fixes the page, hence the
+/// headers), then a cursor over its rows on the same snapshot.
+fn streamed(plan: &ReadPlan, st: Statements) -> Result<Executed, Error> {
+    let (count, rows) = sql::stream(plan);
+    let mut row = ResultRow::decode(st.run_on(&count, Snapshot::Active)?);
+    let total = row.total.unwrap_or(0);
+    let range = plan.tree.range;
+    let last = range.last.map_or(total - 1, |l| l.min(total - 1));
+    row.page_total = (last - range.first + 1).max(0);
+    if plan.count.is_none() {
+        row.total = None;
+    }
+    let cursor = st.open(&rows)?;
+    end(plan.tx, st)?;
+    Ok(Executed {
+        row,
+        stream: Some(cursor),
+    })
 }
 
 fn mutate(plan: &MutatePlan, st: Statements) -> Result<ResultRow, Error> {

@@ -78,42 +78,158 @@ pub fn set_local(name: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Runs `text` with `params` inside the current SPI connection and returns the rows as text.
-/// `generation` is the schema cache's: a new one drops every kept plan first. With `keep`
-/// false the statement is planned for this execution only (db_prepared_statements = off).
-pub fn execute(text: &str, params: &[String], generation: u64, keep: bool) -> Result<Rows, Error> {
-    let values: Vec<CString> = params
-        .iter()
-        .map(|p| CString::new(p.as_str()).map_err(|_| Error::invalid_text_value()))
-        .collect::<Result<_, _>>()?;
-    let (plan, inputs) = if keep {
-        prepared(text, generation)?
-    } else {
-        let ctext = CString::new(text).map_err(|_| Error::internal("NUL in statement text"))?;
-        // SAFETY: main thread, inside the request's SPI connection (callers hold it).
-        unsafe { prepare(&ctext, false)? }
-    };
-    // SAFETY: `plan` is a live SPI plan (kept, or prepared just above) whose parameter count
-    // matches `inputs`; the CStrings outlive the input calls; SPI is connected.
-    unsafe {
-        let mut datums: Vec<pg_sys::Datum> = values
+/// Which snapshot a statement reads: a fresh one, as every statement PostgREST sends in a
+/// READ COMMITTED transaction, or the one already active, so that the statements of a streamed
+/// read (its count, then its cursor) see the same rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Snapshot {
+    Fresh,
+    Active,
+}
+
+/// A statement planned and its parameters converted, ready to run or open as a cursor.
+struct Bound {
+    plan: pg_sys::SPIPlanPtr,
+    datums: Vec<pg_sys::Datum>,
+    nulls: Vec<c_char>,
+    /// Planned for this execution only: freed once run.
+    owned: bool,
+}
+
+impl Bound {
+    /// `generation` is the schema cache's: a new one drops every kept plan first. With `keep`
+    /// false the statement is planned for this execution only (db_prepared_statements = off).
+    fn new(text: &str, params: &[String], generation: u64, keep: bool) -> Result<Bound, Error> {
+        let values: Vec<CString> = params
+            .iter()
+            .map(|p| CString::new(p.as_str()).map_err(|_| Error::invalid_text_value()))
+            .collect::<Result<_, _>>()?;
+        let (plan, inputs) = if keep {
+            prepared(text, generation)?
+        } else {
+            let ctext = CString::new(text).map_err(|_| Error::internal("NUL in statement text"))?;
+            // SAFETY: main thread, inside the request's SPI connection (callers hold it).
+            unsafe { prepare(&ctext, false)? }
+        };
+        // SAFETY: `plan`'s parameter count matches `inputs`; the CStrings outlive the input
+        // calls, whose results are fresh datums.
+        let datums: Vec<pg_sys::Datum> = values
             .iter()
             .zip(&inputs)
-            .map(|(v, (input, ioparam))| {
+            .map(|(v, (input, ioparam))| unsafe {
                 pg_sys::OidInputFunctionCall(*input, v.as_ptr() as *mut c_char, *ioparam, -1)
             })
             .collect();
-        let nulls: Vec<c_char> = vec![b' ' as c_char; datums.len()];
-        let timer = StatementTimer::arm();
-        let rc = pg_sys::SPI_execute_plan(plan, datums.as_mut_ptr(), nulls.as_ptr(), false, 0);
-        timer.completed();
-        if !keep {
-            pg_sys::SPI_freeplan(plan);
+        let nulls = vec![b' ' as c_char; datums.len()];
+        Ok(Bound {
+            plan,
+            datums,
+            nulls,
+            owned: !keep,
+        })
+    }
+}
+
+impl Drop for Bound {
+    fn drop(&mut self) {
+        if self.owned {
+            // SAFETY: a plan prepared for this statement alone, used no more.
+            unsafe { pg_sys::SPI_freeplan(self.plan) };
         }
+    }
+}
+
+/// Runs `text` with `params` inside the current SPI connection and returns the rows as text.
+pub fn execute(
+    text: &str,
+    params: &[String],
+    generation: u64,
+    keep: bool,
+    snapshot: Snapshot,
+) -> Result<Rows, Error> {
+    let mut bound = Bound::new(text, params, generation, keep)?;
+    // SAFETY: `bound.plan` is a live SPI plan with its parameters; SPI is connected.
+    unsafe {
+        let timer = StatementTimer::arm();
+        let rc = pg_sys::SPI_execute_plan(
+            bound.plan,
+            bound.datums.as_mut_ptr(),
+            bound.nulls.as_ptr(),
+            snapshot == Snapshot::Active,
+            0,
+        );
+        timer.completed();
         if rc < 0 {
             return Err(Error::internal(format!("SPI_execute_plan returned {rc}")));
         }
         Ok(rows())
+    }
+}
+
+/// An open cursor over a statement's rows, on the active snapshot, fetched in batches after
+/// the SPI connection that opened it has ended (a portal lives until its transaction ends).
+#[derive(Debug)]
+pub struct Cursor {
+    name: CString,
+}
+
+/// Opens `text` as a cursor on the active snapshot, inside the current SPI connection.
+pub fn open(text: &str, params: &[String], generation: u64, keep: bool) -> Result<Cursor, Error> {
+    let mut bound = Bound::new(text, params, generation, keep)?;
+    // SAFETY: a live SPI plan with its parameters; SPI is connected. The portal copies an
+    // unsaved plan, so dropping `bound` afterwards is fine; its name is copied out.
+    unsafe {
+        let portal = pg_sys::SPI_cursor_open(
+            std::ptr::null(),
+            bound.plan,
+            bound.datums.as_mut_ptr(),
+            bound.nulls.as_ptr(),
+            true,
+        );
+        if portal.is_null() {
+            return Err(Error::internal("SPI_cursor_open returned no portal"));
+        }
+        Ok(Cursor {
+            name: CStr::from_ptr((*portal).name).to_owned(),
+        })
+    }
+}
+
+impl Cursor {
+    /// Fetches up to `batch` rows and hands each one's first column, as text, to `each`.
+    /// Returns how many rows came: fewer than `batch` means the cursor is exhausted (and
+    /// closed). Connects to SPI for the batch, so what it allocated is freed with it.
+    pub fn fetch(&mut self, batch: i64, mut each: impl FnMut(&[u8])) -> Result<usize, Error> {
+        pgrx::spi::Spi::connect(|_client| {
+            // SAFETY: main thread, SPI connected; the portal was opened in this transaction
+            // (a missing one is reported, not dereferenced); each value is freed after use.
+            unsafe {
+                let portal = pg_sys::SPI_cursor_find(self.name.as_ptr());
+                if portal.is_null() {
+                    return Err(Error::internal("the stream's cursor is gone"));
+                }
+                let timer = StatementTimer::arm();
+                pg_sys::SPI_cursor_fetch(portal, true, batch as std::ffi::c_long);
+                timer.completed();
+                let table = pg_sys::SPI_tuptable;
+                let n = pg_sys::SPI_processed as usize;
+                if !table.is_null() {
+                    let desc = (*table).tupdesc;
+                    for i in 0..n {
+                        let v = pg_sys::SPI_getvalue(*(*table).vals.add(i), desc, 1);
+                        if !v.is_null() {
+                            each(CStr::from_ptr(v).to_bytes());
+                            pg_sys::pfree(v as *mut c_void);
+                        }
+                    }
+                    pg_sys::SPI_freetuptable(table);
+                }
+                if (n as i64) < batch {
+                    pg_sys::SPI_cursor_close(portal);
+                }
+                Ok(n)
+            }
+        })
     }
 }
 

@@ -33,7 +33,33 @@ use tokio::sync::{oneshot, watch};
 pub struct Job {
     pub request: Result<ApiRequest, Response>,
     pub meta: RequestMeta,
-    pub reply: oneshot::Sender<Response>,
+    pub reply: oneshot::Sender<Reply>,
+}
+
+/// The main thread's answer: a whole response, or its head with the body to follow in chunks.
+pub struct Reply {
+    pub response: Response,
+    pub stream: Option<Chunks>,
+}
+
+/// A streamed body's chunks as the main thread produces them.
+pub type Chunks = tokio::sync::mpsc::Receiver<Chunk>;
+
+/// A streamed body ends well only with `End`: if the channel closes without it (an error
+/// after the first byte, a panic), the connection is cut before the chunked terminator, which
+/// every HTTP client reports as a failed response, never as a short success.
+pub enum Chunk {
+    Data(Bytes),
+    End,
+}
+
+impl From<Response> for Reply {
+    fn from(response: Response) -> Reply {
+        Reply {
+            response,
+            stream: None,
+        }
+    }
 }
 
 /// A request as the access log shows it, and when it arrived.
@@ -156,7 +182,7 @@ impl Fresh {
     }
 }
 
-struct InFlight(Load);
+pub struct InFlight(Load);
 
 impl InFlight {
     fn new(load: &Load) -> InFlight {
@@ -245,7 +271,7 @@ async fn handle(
     to: Handover,
     load: Load,
     fresh: Fresh,
-) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+) -> Result<hyper::Response<Body>, Infallible> {
     fresh.release();
     let received = std::time::Instant::now();
     let head = req.method() == hyper::Method::HEAD;
@@ -273,7 +299,7 @@ async fn handle(
         cors::decide(&method, &headers, &allowed)
     };
     let cors_headers = match cors {
-        cors::Cors::Preflight(answer) => return Ok(into_hyper(answer, false)),
+        cors::Cors::Preflight(answer) => return Ok(into_hyper(answer.into(), false, None)),
         cors::Cors::Actual(extra) => extra,
         cors::Cors::Off => Vec::new(),
     };
@@ -302,9 +328,10 @@ async fn handle(
     };
     meta.parse = received.elapsed();
     // Every request goes to the main thread, a refused one too, to be logged and counted.
-    let _in_flight = InFlight::new(&load);
+    let in_flight = InFlight::new(&load);
     let (reply, answer) = oneshot::channel();
-    let mut response = if to
+    let unavailable = || Reply::from(response::error(&Error::worker_unavailable(), false));
+    let mut reply = if to
         .jobs
         .send(Job {
             request,
@@ -313,18 +340,16 @@ async fn handle(
         })
         .is_err()
     {
-        response::error(&Error::worker_unavailable(), false)
+        unavailable()
     } else {
         if let Some(slot) = to.slot {
             slot.enqueue();
         }
         to.wake.notify();
-        answer
-            .await
-            .unwrap_or_else(|_| response::error(&Error::worker_unavailable(), false))
+        answer.await.unwrap_or_else(|_| unavailable())
     };
-    response.headers.extend(cors_headers);
-    Ok(into_hyper(response, head))
+    reply.response.headers.extend(cors_headers);
+    Ok(into_hyper(reply, head, Some(in_flight)))
 }
 
 /// How long a client may take to send its body once the headers arrived.
@@ -356,13 +381,74 @@ async fn read_body(req: hyper::Request<Incoming>) -> Result<Bytes, Error> {
     }
 }
 
-fn into_hyper(r: Response, head: bool) -> hyper::Response<Full<Bytes>> {
-    let body = if head {
-        Bytes::new()
-    } else {
-        Bytes::from(r.body)
+/// A response body: whole, or chunks from the main thread. A streamed body holds its request's
+/// place in the worker's load until it ends, so no other connection is accepted meanwhile.
+pub enum Body {
+    Whole(Full<Bytes>),
+    Streamed {
+        chunks: Chunks,
+        ended: bool,
+        _in_flight: Option<InFlight>,
+    },
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        match self.get_mut() {
+            Body::Whole(full) => std::pin::Pin::new(full)
+                .poll_frame(cx)
+                .map_err(|never| match never {}),
+            Body::Streamed { chunks, ended, .. } => {
+                if *ended {
+                    return std::task::Poll::Ready(None);
+                }
+                chunks.poll_recv(cx).map(|chunk| match chunk {
+                    Some(Chunk::Data(bytes)) => Some(Ok(hyper::body::Frame::data(bytes))),
+                    Some(Chunk::End) => {
+                        *ended = true;
+                        None
+                    }
+                    None => Some(Err(std::io::Error::other(
+                        "the streamed response failed after its first byte",
+                    ))),
+                })
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Body::Whole(full) => full.is_end_stream(),
+            Body::Streamed { ended, .. } => *ended,
+        }
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            Body::Whole(full) => full.size_hint(),
+            Body::Streamed { .. } => hyper::body::SizeHint::default(),
+        }
+    }
+}
+
+fn into_hyper(reply: Reply, head: bool, in_flight: Option<InFlight>) -> hyper::Response<Body> {
+    let r = reply.response;
+    let body = match reply.stream {
+        Some(chunks) if !head => Body::Streamed {
+            chunks,
+            ended: false,
+            _in_flight: in_flight,
+        },
+        _ if head => Body::Whole(Full::new(Bytes::new())),
+        _ => Body::Whole(Full::new(Bytes::from(r.body))),
     };
-    let mut out = hyper::Response::new(Full::new(body));
+    let mut out = hyper::Response::new(body);
     *out.status_mut() =
         hyper::StatusCode::from_u16(r.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in r.headers {

@@ -208,6 +208,7 @@ pub fn read_plan(resource: &str, query: &str, count: Option<super::Count>) -> su
         explain: None,
         count,
         max_rows: None,
+        stream_after: None,
         head: false,
         tx: super::TxOutcome {
             rollback: false,

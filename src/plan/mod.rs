@@ -62,6 +62,9 @@ pub struct ReadPlan {
     pub tx: TxOutcome,
     /// `Prefer: timezone=`, when the database knows the zone.
     pub timezone: Option<String>,
+    /// Past this many rows the body is streamed from a cursor instead of built whole
+    /// (`server_stream_rows`); `None` when this answer never streams.
+    pub stream_after: Option<i64>,
 }
 
 impl Plan {
@@ -139,6 +142,9 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
             // PostgREST negotiates once the plan stands: an unknown table or a bad embed is
             // reported whatever the Accept header says.
             let (media, explain) = represent(req, cache, cfg, &name)?;
+            let stream_after = streamable(&media, explain.as_ref(), req.prefer.count, head)
+                .then_some(i64::from(cfg.server_stream_rows))
+                .filter(|&n| n > 0 && tree.range.last.is_none_or(|l| l - tree.range.first >= n));
             Ok(Plan::Read(ReadPlan {
                 schema,
                 tree,
@@ -149,6 +155,7 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
                 head,
                 tx: mutate::tx_outcome(cfg.db_tx_end, req.prefer.tx),
                 timezone: timezone(req, cache),
+                stream_after,
             }))
         }
         Action::Insert | Action::Update | Action::Put | Action::Delete => {
@@ -158,6 +165,22 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
             unreachable!("planned above")
         }
     }
+}
+
+/// Which reads may stream: a JSON array whose rows are known one by one, and whose
+/// `Content-Range` follows from a count taken before the first byte (none, or an exact one).
+/// A singular object must first know there is one row, a planned count is an estimate, CSV and
+/// handlers aggregate in SQL, HEAD and EXPLAIN have no rows to send.
+fn streamable(
+    media: &MediaType,
+    explain: Option<&Explain>,
+    count: Option<Count>,
+    head: bool,
+) -> bool {
+    *media == MediaType::Json
+        && explain.is_none()
+        && !head
+        && matches!(count, None | Some(Count::Exact))
 }
 
 /// `handling=strict` refuses preferences it does not know (PGRST122), a time zone the

@@ -23,6 +23,20 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+/// How a streamed JSON body joins its rows: as `json_agg` joins composite values (and
+/// `coalesce(…, '[]')` answers none), so it is byte for byte the body built whole.
+pub struct Framing {
+    pub open: &'static [u8],
+    pub separator: &'static [u8],
+    pub close: &'static [u8],
+}
+
+pub const JSON_ARRAY: Framing = Framing {
+    open: b"[",
+    separator: b", \n ",
+    close: b"]",
+};
+
 /// `content_profile`: the schema to name in `Content-Profile`, when PostgREST names it (more
 /// than one exposed schema, or the client chose one).
 pub fn respond(

@@ -14,7 +14,7 @@ mod read;
 pub use call::call;
 pub use inspect::inspect;
 pub use mutate::mutate;
-pub use read::{count_plan, read};
+pub use read::{count_plan, read, stream};
 
 use crate::api::media::{PlanFormat, PlanOption};
 use crate::plan::{Custom, Explain, QualifiedName};

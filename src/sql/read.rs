@@ -32,14 +32,36 @@ pub fn read(plan: &ReadPlan) -> Statement {
     } else {
         body(&plan.media, "pgrst_source")
     };
+    // A read that may stream builds at most one row past the threshold: more than that and
+    // `exec` discards this answer and streams the rows instead.
+    let peek = plan.stream_after.map_or_else(String::new, |n| {
+        format!(" LIMIT {}::bigint", s.bind((n + 1).to_string()))
+    });
     s.text = format!(
         "WITH pgrst_source AS ({source}){count_cte} \
          SELECT {total} AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, \
          {body} AS body, {}, null::bigint AS response_inserted, null::text AS location \
-         FROM (SELECT * FROM pgrst_source) _postgrest_t",
+         FROM (SELECT * FROM pgrst_source{peek}) _postgrest_t",
         super::RESPONSE_SETTINGS
     );
     s
+}
+
+/// A streamed read as two statements run on one snapshot: the count of the rows the filters
+/// select (PostgREST's count query; the page follows from it and the range, so `Content-Range`
+/// is known before the first byte) with what SQL set in `response.*`, then the rows one JSON
+/// value each, in the text `json_agg` would join.
+pub fn stream(plan: &ReadPlan) -> (Statement, Statement) {
+    let mut count = Statement::default();
+    let counted = count_query(&mut count, &plan.tree);
+    count.text = format!(
+        "SELECT pg_catalog.count(*) AS total_result_set, {} FROM ({counted}) _postgrest_c",
+        super::RESPONSE_SETTINGS
+    );
+    let mut rows = Statement::default();
+    let source = node_query(&mut rows, &plan.tree);
+    rows.text = format!("SELECT pg_catalog.row_to_json(_postgrest_t) FROM ({source}) _postgrest_t");
+    (count, rows)
 }
 
 /// `count=planned` (and `estimated` past db-max-rows): the planner's row estimate for the

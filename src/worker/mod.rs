@@ -9,6 +9,7 @@
 #![allow(unsafe_code)]
 
 mod listener;
+mod outlet;
 mod request;
 
 use crate::config::{Config, LogLevel};
@@ -212,22 +213,16 @@ fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>) {
     if let Some(slot) = slot {
         slot.begin(&meta.method, &meta.target);
     }
+    let mut out = outlet::Outlet::new(reply, cfg.server_timing_enabled.then_some(meta.parse));
     let served = match &request {
-        Ok(req) => request::handle(req, cfg),
+        Ok(req) => request::handle(req, cfg, &mut out),
         Err(early) => request::Served {
             response: early.clone(),
             role: None,
             timings: request::Timings::default(),
         },
     };
-    let mut response = served.response;
-    let mut timings = served.timings;
-    timings.parse = Some(meta.parse);
-    if cfg.server_timing_enabled {
-        response
-            .headers
-            .push(("Server-Timing".into(), timings.header()));
-    }
+    let response = served.response;
     if cfg.request_stats {
         stats::stats().record(
             &meta.method,
@@ -241,8 +236,8 @@ fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>) {
         slot.end();
     }
     log_request(cfg, &meta, served.role.as_deref(), &response);
-    // The client may have gone away; nothing to do then.
-    let _ = reply.send(response);
+    // A streamed response is out already; any other goes now.
+    out.finish(response, &served.timings);
 }
 
 /// PostgREST's access log line (wai's Apache format, the user being the request's role), at

@@ -3,11 +3,12 @@
 //! top-down like PostgREST's `App.postgrestResponse`, each stage timed for `Server-Timing`.
 //! Never fails: every error becomes a PostgREST-shaped response.
 
+use super::outlet::Outlet;
 use crate::api::ApiRequest;
 use crate::auth::Auth;
 use crate::config::{Config, LogLevel};
 use crate::error::Error;
-use crate::exec::{self, Context, Statements, transaction};
+use crate::exec::{self, Context, Executed, Statements, transaction};
 use crate::plan::Plan;
 use crate::response::{self, Response};
 use crate::schema::Isolation;
@@ -51,7 +52,7 @@ pub struct Served {
     pub timings: Timings,
 }
 
-pub fn handle(req: &ApiRequest, cfg: &Config) -> Served {
+pub fn handle(req: &ApiRequest, cfg: &Config, out: &mut Outlet) -> Served {
     let mut timings = Timings::default();
     let started = Instant::now();
     let auth = auth::authenticate(req.authorization.as_deref(), cfg);
@@ -82,14 +83,14 @@ pub fn handle(req: &ApiRequest, cfg: &Config) -> Served {
             // This transaction has its snapshot already, so its level is set: the plan runs
             // in a new one, begun at the function's level.
             Some(level) => Ok(Step::Isolated(Box::new(plan), statements, level)),
-            None => execute(req, cfg, &auth, &plan, statements, &mut timings).map(Step::Done),
+            None => execute(req, cfg, &auth, &plan, statements, &mut timings, out).map(Step::Done),
         }
     });
     let outcome = match outcome {
         Ok(Step::Done(response)) => Ok(response),
         Ok(Step::Isolated(plan, statements, level)) => {
             transaction::run_isolated(Some(level), || {
-                execute(req, cfg, &auth, &plan, statements, &mut timings)
+                execute(req, cfg, &auth, &plan, statements, &mut timings, out)
             })
         }
         Err(e) => Err(e),
@@ -100,6 +101,26 @@ pub fn handle(req: &ApiRequest, cfg: &Config) -> Served {
             .saturating_sub(timings.plan.unwrap_or_default())
             .saturating_sub(timings.response.unwrap_or_default()),
     );
+    if out.streaming() {
+        // The body's end goes out once the transaction committed; an error after the first
+        // byte can only cut the response short, and is logged here.
+        match &outcome {
+            Ok(_) => {
+                if let Err(e) = out.end() {
+                    pgrx::warning!("budgetbee: {} {}: {e:?}", req.method, req.path);
+                }
+            }
+            Err(e) => {
+                out.fail();
+                pgrx::warning!(
+                    "budgetbee: {} {}: the streamed response failed after its first byte, \
+                     its transaction was rolled back: {e:?}",
+                    req.method,
+                    req.path
+                );
+            }
+        }
+    }
     Served {
         response: outcome.unwrap_or_else(|e: Error| response::error(&e, auth.authenticated)),
         role: Some(auth.role),
@@ -147,6 +168,7 @@ fn execute(
     plan: &Plan,
     statements: Statements,
     timings: &mut Timings,
+    out: &mut Outlet,
 ) -> Result<Response, Error> {
     let search_path = sql::search_path(plan.schema(), &cfg.db_extra_search_path);
     let function_settings = match plan {
@@ -167,11 +189,49 @@ fn execute(
         },
         pre_request: cfg.db_pre_request.as_deref(),
     };
-    let result = exec::run(plan, &ctx, statements)?;
+    let Executed { row, stream } = exec::run(plan, &ctx, statements)?;
     let responding = Instant::now();
     // PostgREST names the schema when there is a choice, or when the client chose.
     let echo = cfg.db_schemas.len() > 1 || req.profile.is_some();
-    let response = response::respond(plan, req, result, echo.then(|| plan.schema()));
+    let response = response::respond(plan, req, row, echo.then(|| plan.schema()));
     timings.response = Some(responding.elapsed());
-    response
+    match stream {
+        Some(cursor) => {
+            let head = response?;
+            out.begin(head.clone(), timings)?;
+            stream_rows(cursor, out)?;
+            Ok(head)
+        }
+        None => response,
+    }
+}
+
+/// Rows fetched, and sent as one chunk, per round of a streamed read: small enough that a
+/// client gone away is noticed soon, large enough that chunks are not tiny.
+const FETCH_ROWS: i64 = 256;
+
+/// A streamed read's body: its rows joined as `json_agg` joins them, so that it is byte for
+/// byte the body built whole, sent a batch of rows at a time as the cursor yields them.
+fn stream_rows(mut cursor: exec::Cursor, out: &mut Outlet) -> Result<(), Error> {
+    let array = response::JSON_ARRAY;
+    let mut chunk = array.open.to_vec();
+    let mut first = true;
+    loop {
+        let fetched = cursor.fetch(FETCH_ROWS, |row| {
+            if !first {
+                chunk.extend_from_slice(array.separator);
+            }
+            first = false;
+            chunk.extend_from_slice(row);
+        })?;
+        let done = (fetched as i64) < FETCH_ROWS;
+        if done {
+            chunk.extend_from_slice(array.close);
+        }
+        let capacity = chunk.capacity();
+        out.send(std::mem::replace(&mut chunk, Vec::with_capacity(capacity)))?;
+        if done {
+            return Ok(());
+        }
+    }
 }

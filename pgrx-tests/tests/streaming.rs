@@ -1,0 +1,344 @@
+//! Large answers stream: a JSON read answering more than `budgetbee.server_stream_rows` rows is
+//! sent with chunked transfer encoding as a cursor yields its rows, byte for byte the body the
+//! same request gets built whole (`server_stream_rows = 0`), with the same status and headers
+//! except the framing (`Transfer-Encoding: chunked` instead of `Content-Length`). Smaller
+//! answers keep `Content-Length`. A client that hangs up mid-stream stops the query; an error
+//! after the first byte cuts the response before the chunked terminator, so clients see it
+//! fail; and a worker's memory does not grow with the size of the answer.
+
+use budgetbee_e2e::{Cluster, ClusterBuilder, HttpResponse};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// 5,000 rows of every kind of value (nulls, arrays, json, escapes, non-ASCII, timestamps),
+/// a to-one and a to-many relationship; `boom` fails at row 3,000; `wide` is 300,000 rows of
+/// 400 bytes, and its computed column `slow` takes 2 ms a row.
+const FIXTURE: &str = r#"
+CREATE TABLE kinds (id int PRIMARY KEY, label text);
+INSERT INTO kinds SELECT i, 'kind "' || i || '"' FROM generate_series(1, 7) i;
+CREATE TABLE big (
+  id int PRIMARY KEY, name text, amount numeric(10,2), tags text[], meta jsonb, at timestamptz,
+  note text, kind_id int REFERENCES kinds);
+INSERT INTO big SELECT i, 'name ' || i, i * 1.5, ARRAY['a', 'b"' || i],
+  jsonb_build_object('i', i, 'k', 'é\n'), '2026-01-01 00:00:00+00'::timestamptz + i * interval '1 minute',
+  CASE WHEN i % 3 = 0 THEN NULL ELSE 'ü ' || i END, 1 + i % 7
+  FROM generate_series(1, 5000) i;
+CREATE TABLE lines (id int PRIMARY KEY, big_id int REFERENCES big, qty int);
+INSERT INTO lines SELECT i, 1 + i % 5000, i FROM generate_series(1, 6000) i;
+CREATE VIEW boom AS SELECT id, 1 / (id - 3000) AS x FROM big;
+CREATE TABLE wide (id int PRIMARY KEY, payload text);
+INSERT INTO wide SELECT i, repeat(md5(i::text), 12) FROM generate_series(1, 300000) i;
+CREATE FUNCTION slow(wide) RETURNS int LANGUAGE sql STABLE AS $$ SELECT $1.id FROM pg_sleep(0.002) $$;
+GRANT SELECT ON kinds, big, lines, boom, wide TO anon;
+GRANT EXECUTE ON FUNCTION slow(wide) TO anon;
+"#;
+
+fn cluster() -> &'static Cluster {
+    static C: OnceLock<Cluster> = OnceLock::new();
+    C.get_or_init(|| {
+        ClusterBuilder::new("streaming")
+            .pool(2)
+            .fixture(FIXTURE)
+            .start()
+    })
+}
+
+/// The tests change `server_stream_rows` or watch the workers; they take turns.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn eventually(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    ok()
+}
+
+fn chunked(r: &HttpResponse) -> bool {
+    r.header("Transfer-Encoding") == Some("chunked") && r.header("Content-Length").is_none()
+}
+
+/// Sets `server_stream_rows` and waits until both workers answer a 1,500-row read the way
+/// the setting says (one worker may take a moment longer to reload).
+fn stream_rows(c: &Cluster, rows: i32) {
+    c.psql(&format!(
+        "ALTER SYSTEM SET budgetbee.server_stream_rows = {rows}"
+    ));
+    c.psql("SELECT pg_reload_conf()");
+    let applied = eventually(Duration::from_secs(10), || {
+        (0..4).all(|_| chunked(&c.get("/big?limit=1500")) == (rows > 0 && rows < 1500))
+    });
+    assert!(applied, "server_stream_rows = {rows} not in force");
+}
+
+/// The headers but the framing ones and `Date`.
+fn headers_but_framing(r: &HttpResponse) -> Vec<(String, String)> {
+    r.headers
+        .iter()
+        .filter(|(k, _)| {
+            !["transfer-encoding", "content-length", "date"]
+                .contains(&k.to_ascii_lowercase().as_str())
+        })
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn streamed_bodies_are_byte_identical_to_whole_ones() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    // (path, Prefer, whether the answer is past the 1,000-row threshold)
+    let cases: &[(&str, Option<&str>, bool)] = &[
+        ("/big", None, true),
+        (
+            "/big?select=id,name,kind:kinds(label),lines(qty)&order=id.desc",
+            None,
+            true,
+        ),
+        (
+            "/big?order=id&offset=10&limit=3000",
+            Some("count=exact"),
+            true,
+        ),
+        (
+            "/big?select=id,meta->>k,tags,note&amount=gt.100&order=at.desc",
+            None,
+            true,
+        ),
+        (
+            "/big?select=*,kinds!inner(*)&kinds.id=eq.3&order=id",
+            Some("count=exact"),
+            false,
+        ),
+        ("/big?limit=1001&order=id", None, true),
+        ("/big?limit=1000&order=id", None, false),
+        ("/big?id=gt.4000", None, false),
+        ("/big?id=gt.3999", None, true),
+        ("/big?offset=4990", Some("count=exact"), false),
+        (
+            "/lines?select=qty,big(name,kinds(label))&order=qty",
+            None,
+            true,
+        ),
+    ];
+    let send = |path: &str, prefer: Option<&str>| {
+        let headers: Vec<(&str, &str)> = prefer.iter().map(|p| ("Prefer", *p)).collect();
+        c.request("GET", path, &headers)
+    };
+    stream_rows(c, 1000);
+    let streamed: Vec<HttpResponse> = cases.iter().map(|(p, pr, _)| send(p, *pr)).collect();
+    stream_rows(c, 0);
+    let mut failures = Vec::new();
+    for ((path, prefer, large), s) in cases.iter().zip(&streamed) {
+        let whole = send(path, *prefer);
+        if whole.status != 200 && whole.status != 206 {
+            failures.push(format!("{path}: status {} {}", whole.status, whole.text()));
+        }
+        if chunked(&whole) {
+            failures.push(format!("{path}: chunked with server_stream_rows = 0"));
+        }
+        if chunked(s) != *large {
+            failures.push(format!(
+                "{path}: chunked {} (want {large}); headers {:?}",
+                chunked(s),
+                s.headers
+            ));
+        }
+        if s.status != whole.status || headers_but_framing(s) != headers_but_framing(&whole) {
+            failures.push(format!(
+                "{path}: head differs\n  streamed {} {:?}\n  whole    {} {:?}",
+                s.status,
+                headers_but_framing(s),
+                whole.status,
+                headers_but_framing(&whole)
+            ));
+        }
+        if s.body != whole.body {
+            let at = s
+                .body
+                .iter()
+                .zip(&whole.body)
+                .take_while(|(a, b)| a == b)
+                .count();
+            failures.push(format!(
+                "{path}: bodies differ at byte {at} ({} vs {} bytes): {:?} vs {:?}",
+                s.body.len(),
+                whole.body.len(),
+                String::from_utf8_lossy(
+                    &s.body[at.saturating_sub(20)..(at + 20).min(s.body.len())]
+                ),
+                String::from_utf8_lossy(
+                    &whole.body[at.saturating_sub(20)..(at + 20).min(whole.body.len())]
+                ),
+            ));
+        }
+    }
+    stream_rows(c, 1000);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Reads a response's raw bytes until the server closes the connection (or `limit` bytes).
+fn raw_get(c: &Cluster, path: &str, limit: usize) -> (TcpStream, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", c.http_port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 65536];
+    while raw.len() < limit {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
+    (s, raw)
+}
+
+#[test]
+fn an_error_after_the_first_byte_fails_the_response() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    let (_s, raw) = raw_get(c, "/boom", usize::MAX);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(
+        text.starts_with("HTTP/1.1 200 OK\r\n") && text.contains("Transfer-Encoding: chunked\r\n"),
+        "{}",
+        &text[..text.len().min(400)]
+    );
+    assert!(
+        text.contains("[{\"id\":1,\"x\":0}, \n {\"id\":2,\"x\":0}"),
+        "rows before the error were not sent: {}",
+        &text[..text.len().min(600)]
+    );
+    assert!(
+        !raw.ends_with(b"\r\n0\r\n\r\n"),
+        "the failed stream ended with the chunked terminator: a client would take it as complete"
+    );
+    // A real client says so too: curl reports the transfer as incomplete (exit 18).
+    let curl = std::process::Command::new("curl")
+        .args(["-sS", "-o", "/dev/null"])
+        .arg(format!("http://127.0.0.1:{}/boom", c.http_port))
+        .output()
+        .expect("curl");
+    assert_eq!(
+        curl.status.code(),
+        Some(18),
+        "curl: {}",
+        String::from_utf8_lossy(&curl.stderr)
+    );
+    assert!(
+        eventually(Duration::from_secs(5), || c
+            .log()
+            .contains("the streamed response failed after its first byte")),
+        "the failure was not logged"
+    );
+}
+
+/// Whether a worker is serving a request (`budgetbee.status()`).
+fn busy(c: &Cluster) -> bool {
+    c.psql("SELECT count(*) FROM budgetbee.status() WHERE state = 'busy'") != "0"
+}
+
+#[test]
+fn a_client_hanging_up_mid_stream_stops_the_query() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    // 300,000 rows at 2 ms each: ten minutes if nobody stops it.
+    let (s, raw) = raw_get(c, "/wide?select=id,slow&order=id", 4096);
+    let head = String::from_utf8_lossy(&raw);
+    assert!(
+        head.starts_with("HTTP/1.1 200 OK\r\n") && head.contains("Transfer-Encoding: chunked\r\n"),
+        "{head}"
+    );
+    assert!(busy(c), "the query is not running while the body streams");
+    drop(s);
+    let hung_up = Instant::now();
+    assert!(
+        eventually(Duration::from_secs(15), || !busy(c)),
+        "the query still runs {:?} after the client hung up",
+        hung_up.elapsed()
+    );
+    assert!(
+        c.log()
+            .contains("the client closed the connection during a streamed response"),
+        "the cancelled stream was not logged"
+    );
+    // The worker serves the next request as usual.
+    let r = c.get("/kinds?id=eq.1");
+    assert_eq!(
+        (r.status, r.text()),
+        (200, r#"[{"id":1,"label":"kind \"1\""}]"#.to_string())
+    );
+}
+
+/// RssAnon (private resident memory: not the shared buffers a scan touches) of each worker,
+/// in kB.
+fn private_rss_kb(pids: &[String]) -> Vec<u64> {
+    pids.iter()
+        .map(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("RssAnon:"))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_answer_does_not_grow_the_worker() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    // Warm both workers (schema cache, plans) so that only the answer itself is measured.
+    for _ in 0..4 {
+        assert_eq!(c.get("/wide?limit=2000&order=id").status, 200);
+    }
+    let pids: Vec<String> = c
+        .psql("SELECT string_agg(pid::text, ' ') FROM budgetbee.status()")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let before = private_rss_kb(&pids);
+    // The peak, sampled while the answer streams.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let (done, pids) = (done.clone(), pids.clone());
+        std::thread::spawn(move || {
+            let mut peak = vec![0u64; pids.len()];
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                for (p, now) in peak.iter_mut().zip(private_rss_kb(&pids)) {
+                    *p = (*p).max(now);
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            peak
+        })
+    };
+    let r = c.get("/wide?order=id");
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.join().unwrap();
+    assert_eq!(r.status, 200);
+    assert!(chunked(&r));
+    assert!(r.body.len() > 100_000_000, "body of {} bytes", r.body.len());
+    assert!(
+        r.body.starts_with(b"[{\"id\":1,\"payload\":\"") && r.body.ends_with(b"\"}]"),
+        "{} … {}",
+        String::from_utf8_lossy(&r.body[..80]),
+        String::from_utf8_lossy(&r.body[r.body.len() - 80..])
+    );
+    // Built whole, a body this size costs a worker several times its 120 MB.
+    for ((pid, b), p) in pids.iter().zip(&before).zip(&peak) {
+        assert!(
+            p.saturating_sub(*b) < 64 * 1024,
+            "worker {pid}: private RSS peaked {} kB over its {b} kB for a {} byte answer",
+            p - b,
+            r.body.len()
+        );
+    }
+}

@@ -9,6 +9,8 @@
 --   100,000 transactions (fixed ids 7c000000-0000-4000-8000-<g>), 100 per user: for a member
 --     50 are its organization's (in one of its categories), the rest are personal (in the
 --     user's Food, Travel or Sales); dates over 2025–2026.
+--   bench_rows: 1,000,000 rows (about 200 bytes of JSON each) any signed-in user may read, for
+--     the streamed read (`GET /bench_rows`, about 200 MB of JSON). Not Budget Bee's.
 -- The bench's user is bench_u0023: editor of bench_o03 (2,000 organization rows visible, ten
 -- members of each role there), 50 personal rows.
 SET client_min_messages = warning;
@@ -82,4 +84,20 @@ CROSS JOIN LATERAL (
 ) u
 JOIN personal p ON p.user_id = u.id
 ON CONFLICT (id) DO NOTHING;
-ANALYZE public.users, public.organizations, public.members, public.categories, public.transactions;
+CREATE TABLE IF NOT EXISTS public.bench_rows (
+  id int PRIMARY KEY, name text NOT NULL, amount numeric(12,2) NOT NULL,
+  at timestamptz NOT NULL, note text, tags text[]);
+INSERT INTO public.bench_rows
+SELECT i, 'row ' || i || ' of the streamed read', i * 1.25,
+       timestamptz '2025-01-01 00:00:00+00' + i * interval '1 minute',
+       CASE WHEN i % 4 = 0 THEN NULL ELSE md5(i::text) || ' ' || md5((i + 1)::text) END,
+       ARRAY['bench', 'stream', (i % 10)::text]
+FROM generate_series(1, 1000000) i
+ON CONFLICT (id) DO NOTHING;
+ALTER TABLE public.bench_rows ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS bench_rows_read ON public.bench_rows;
+CREATE POLICY bench_rows_read ON public.bench_rows FOR SELECT TO authenticated USING (true);
+GRANT SELECT ON public.bench_rows TO authenticated;
+
+ANALYZE public.users, public.organizations, public.members, public.categories, public.transactions,
+  public.bench_rows;

@@ -188,7 +188,7 @@ pub fn plan(
             .collect(),
         missing_default: prefer.missing == Some(Missing::Default),
         conditions,
-        payload: payload.map_or_else(|| "[]".to_string(), |p| p.rows.to_string()),
+        payload: payload.map_or_else(|| "[]".to_string(), |p| p.rows.clone()),
         returning,
         read,
         media,

@@ -168,6 +168,7 @@ pub fn cache() -> SchemaCache {
         representations: Default::default(),
         media_handlers: Default::default(),
         timezones: Default::default(),
+        role_settings: Default::default(),
         generation: 1,
     }
 }

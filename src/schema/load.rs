@@ -4,8 +4,8 @@
 use super::relationships::{self, Catalog, ComputedRelationship, ForeignKey, KeyKind};
 use super::views::{self, Key, View};
 use super::{
-    Column, HandlerTarget, Isolation, MediaHandler, QualifiedName, Relation, ReturnType, Routine,
-    RoutineParam, SchemaCache, Volatility,
+    Column, HandlerTarget, Isolation, MediaHandler, QualifiedName, Relation, ReturnType,
+    RoleSettings, Routine, RoutineParam, SchemaCache, Volatility,
 };
 use crate::api::media::Media;
 use crate::error::Error;
@@ -22,6 +22,7 @@ const VIEWS: &str = include_str!("catalog/views.sql");
 const COMPUTED_RELATIONSHIPS: &str = include_str!("catalog/computed_relationships.sql");
 const REPRESENTATIONS: &str = include_str!("catalog/representations.sql");
 const MEDIA_HANDLERS: &str = include_str!("catalog/media_handlers.sql");
+const ROLE_SETTINGS: &str = include_str!("catalog/role_settings.sql");
 
 thread_local! {
     /// `pg_timezone_names` reads the time zone files, so it is read once per worker (a new
@@ -267,7 +268,26 @@ fn load_catalog(
     });
     cache.media_handlers = media_handlers(client, schemas)?;
     cache.timezones = timezones(client)?;
+    cache.role_settings = role_settings(client)?;
     Ok(cache)
+}
+
+/// `catalog/role_settings.sql`, by role; `default_transaction_isolation` kept apart.
+fn role_settings(client: &SpiClient<'_>) -> Result<HashMap<String, RoleSettings>, Error> {
+    let mut roles: HashMap<String, RoleSettings> = HashMap::new();
+    for row in query(client, ROLE_SETTINGS, &[])? {
+        let text = |i: usize| -> Result<String, Error> {
+            Ok(row.get::<String>(i).map_err(err)?.unwrap_or_default())
+        };
+        let (role, key, value) = (text(1)?, text(2)?, text(3)?);
+        let entry = roles.entry(role).or_default();
+        if key == "default_transaction_isolation" {
+            entry.isolation = Some(Isolation::parse(&value));
+        } else {
+            entry.settings.push((key, value));
+        }
+    }
+    Ok(roles)
 }
 
 /// The handlers defined in SQL (`catalog/media_handlers.sql`).

@@ -218,8 +218,20 @@ pub struct SchemaCache {
     pub media_handlers: HashMap<(HandlerTarget, Media), MediaHandler>,
     /// `pg_timezone_names`: what `Prefer: timezone=` may name.
     pub timezones: std::rc::Rc<HashSet<String>>,
+    /// `ALTER ROLE … SET` of each role the authenticator can become (PostgREST's impersonated
+    /// role settings), applied to the requests that run as it.
+    pub role_settings: HashMap<String, RoleSettings>,
     /// Bumped on every load; the statement cache is keyed to it.
     pub generation: u64,
+}
+
+/// A role's settings: set in each of its requests' transactions, before the role itself (so
+/// a `GRANT SET ON PARAMETER` to the authenticator is what counts, as in PostgREST), and its
+/// `default_transaction_isolation` as the transaction's level.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleSettings {
+    pub settings: Vec<(String, String)>,
+    pub isolation: Option<Isolation>,
 }
 
 /// `pg_catalog.json` and `pg_catalog.text`, the other side of every data representation.

@@ -70,6 +70,8 @@ pub const SESSION_IS_SUPERUSER: &str =
 /// Per-request context, as PostgREST sets it: every value transaction-local, in one statement.
 pub struct RequestContext<'a> {
     pub search_path: &'a str,
+    /// The role's own settings (`ALTER ROLE … SET`).
+    pub role_settings: &'a [(String, String)],
     pub role: &'a str,
     pub claims_json: &'a str,
     pub method: &'a str,
@@ -83,18 +85,24 @@ pub struct RequestContext<'a> {
 }
 
 /// The request's settings in PostgREST's order, each set transaction-local
-/// (`set_config(name, value, true)`): the role after search_path, so every later one is set as
-/// that role, as in PostgREST's single `SELECT set_config(…), …`.
+/// (`set_config(name, value, true)`): the role's own settings after search_path and before the
+/// role, so they are set as the authenticator; every later one is set as the role, as in
+/// PostgREST's single `SELECT set_config(…), …`.
 pub fn request_settings<'a>(ctx: &'a RequestContext<'a>) -> Vec<(&'a str, &'a str)> {
-    let mut settings = vec![
-        ("search_path", ctx.search_path),
+    let mut settings = vec![("search_path", ctx.search_path)];
+    settings.extend(
+        ctx.role_settings
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    settings.extend([
         ("role", ctx.role),
         ("request.jwt.claims", ctx.claims_json),
         ("request.method", ctx.method),
         ("request.path", ctx.path),
         ("request.headers", ctx.headers_json),
         ("request.cookies", ctx.cookies_json),
-    ];
+    ]);
     settings.extend(ctx.timezone.map(|tz| ("timezone", tz)));
     settings.extend(
         ctx.function_settings
@@ -196,8 +204,10 @@ mod unit {
     fn context_settings_in_postgrests_order() {
         let path = search_path("public", &["public".into()]);
         let function_settings = [("statement_timeout".to_string(), "7s".to_string())];
+        let role_settings = [("work_mem".to_string(), "8mb".to_string())];
         let ctx = RequestContext {
             search_path: &path,
+            role_settings: &role_settings,
             role: "anon'; --",
             claims_json: "{}",
             method: "GET",
@@ -213,6 +223,7 @@ mod unit {
             names,
             [
                 "search_path",
+                "work_mem",
                 "role",
                 "request.jwt.claims",
                 "request.method",
@@ -224,7 +235,8 @@ mod unit {
             ]
         );
         assert_eq!(settings[0].1, "\"public\", \"public\"");
-        assert_eq!(settings[1].1, "anon'; --");
-        assert_eq!(settings[8].1, "7s");
+        assert_eq!(settings[1].1, "8mb");
+        assert_eq!(settings[2].1, "anon'; --");
+        assert_eq!(settings[9].1, "7s");
     }
 }

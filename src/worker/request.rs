@@ -79,18 +79,39 @@ pub fn handle(req: &ApiRequest, cfg: &Config, out: &mut Outlet) -> Served {
             keep: cfg.db_prepared_statements,
             log: cfg.log_query,
         };
-        match plan.isolation() {
+        let role = cache
+            .role_settings
+            .get(&auth.role)
+            .cloned()
+            .unwrap_or_default();
+        // A function's level, else the role's (PostgREST's order).
+        match plan.isolation().or(role.isolation) {
             // This transaction has its snapshot already, so its level is set: the plan runs
-            // in a new one, begun at the function's level.
-            Some(level) => Ok(Step::Isolated(Box::new(plan), statements, level)),
-            None => execute(req, cfg, &auth, &plan, statements, &mut timings, out).map(Step::Done),
+            // in a new one, begun at that level.
+            Some(level) => Ok(Step::Isolated(
+                Box::new(plan),
+                statements,
+                level,
+                role.settings,
+            )),
+            None => {
+                let caller = Caller {
+                    auth: &auth,
+                    role_settings: &role.settings,
+                };
+                execute(req, cfg, caller, &plan, statements, &mut timings, out).map(Step::Done)
+            }
         }
     });
     let outcome = match outcome {
         Ok(Step::Done(response)) => Ok(response),
-        Ok(Step::Isolated(plan, statements, level)) => {
+        Ok(Step::Isolated(plan, statements, level, role_settings)) => {
             transaction::run_isolated(Some(level), || {
-                execute(req, cfg, &auth, &plan, statements, &mut timings, out)
+                let caller = Caller {
+                    auth: &auth,
+                    role_settings: &role_settings,
+                };
+                execute(req, cfg, caller, &plan, statements, &mut timings, out)
             })
         }
         Err(e) => Err(e),
@@ -157,14 +178,24 @@ fn load_schema(cfg: &Config) -> Result<std::rc::Rc<schema::SchemaCache>, Error> 
 
 enum Step {
     Done(Response),
-    Isolated(Box<Plan>, Statements, Isolation),
+    Isolated(Box<Plan>, Statements, Isolation, Vec<(String, String)>),
+}
+
+/// Who the request runs as: the role and claims, and the role's own settings.
+#[derive(Clone, Copy)]
+struct Caller<'a> {
+    auth: &'a Auth,
+    role_settings: &'a [(String, String)],
 }
 
 /// The plan's statement in the request's context, and the response.
 fn execute(
     req: &ApiRequest,
     cfg: &Config,
-    auth: &Auth,
+    Caller {
+        auth,
+        role_settings,
+    }: Caller,
     plan: &Plan,
     statements: Statements,
     timings: &mut Timings,
@@ -178,6 +209,7 @@ fn execute(
     let ctx = Context {
         settings: sql::RequestContext {
             search_path: &search_path,
+            role_settings,
             role: &auth.role,
             claims_json: &auth.claims_json,
             method: &req.method,

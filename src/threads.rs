@@ -1,12 +1,14 @@
 //! What the threads of a worker share that is not Postgres: the eventfd through which another
-//! thread wakes the main thread, and spawning a helper thread that never receives Postgres's
-//! signals. A leaf module: `http`, `auth` and `worker` all use it.
+//! thread wakes the main thread, the signal through which it reports a request whose client
+//! hung up, and spawning a helper thread that never receives Postgres's signals. A leaf module:
+//! `http`, `auth` and `worker` all use it.
 
 // FFI edge: eventfd and signal masks through libc.
 #![allow(unsafe_code)]
 
 use std::io;
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// pgrx forbids `SetLatch` off the main thread, so other threads write to an eventfd that the
 /// main thread waits on with `WaitLatchOrSocket`.
@@ -66,5 +68,37 @@ pub fn spawn_without_signals(
         let spawned = std::thread::Builder::new().name(name.into()).spawn(f);
         libc::pthread_sigmask(libc::SIG_SETMASK, &previous, std::ptr::null_mut());
         spawned
+    }
+}
+
+/// The signal that tells the main thread a client hung up. Postgres leaves SIGUSR2 unused in a
+/// background worker; the worker installs its handler (`worker::cancel`).
+pub const ABANDON_SIGNAL: libc::c_int = libc::SIGUSR2;
+
+/// The last request whose client hung up before its answer was complete (0: none yet). Read
+/// by the main thread's signal handler, which cancels the request only if it is the one being
+/// served, so a late report never touches the next request.
+pub static ABANDONED: AtomicU64 = AtomicU64::new(0);
+
+/// How other threads reach the main thread to report an abandoned request.
+pub struct Abandon {
+    main: libc::pthread_t,
+}
+
+impl Abandon {
+    /// On the main thread: a handle naming it.
+    pub fn for_this_thread() -> Abandon {
+        // SAFETY: pthread_self has no preconditions.
+        Abandon {
+            main: unsafe { libc::pthread_self() },
+        }
+    }
+
+    /// Any thread: request `id`'s client is gone.
+    pub fn abandon(&self, id: u64) {
+        ABANDONED.store(id, Ordering::SeqCst);
+        // SAFETY: the main thread outlives the threads that hold this handle (the worker joins
+        // or exits the process); the signal has a handler before any request is accepted.
+        unsafe { libc::pthread_kill(self.main, ABANDON_SIGNAL) };
     }
 }

@@ -10,7 +10,7 @@ use crate::api::ApiRequest;
 use crate::error::Error;
 use crate::response::{self, Response};
 use crate::stats::WorkerSlot;
-use crate::threads::Wake;
+use crate::threads::{Abandon, Wake};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -31,6 +31,8 @@ use tokio::sync::{oneshot, watch};
 /// could not be parsed, which the main thread only logs and counts), what the access log and
 /// the statistics need to know of it, and where to send its response.
 pub struct Job {
+    /// This worker's number for the request (from 1), which names it when its client hangs up.
+    pub id: u64,
     pub request: Result<ApiRequest, Response>,
     pub meta: RequestMeta,
     pub reply: oneshot::Sender<Reply>,
@@ -98,7 +100,9 @@ impl IoThread {
         jobs: mpsc::Sender<Job>,
         wake: Arc<Wake>,
         slot: Option<&'static WorkerSlot>,
+        abandon: Abandon,
     ) -> std::io::Result<IoThread> {
+        let abandon = Arc::new(abandon);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let finished = Arc::new(AtomicBool::new(false));
         let done = finished.clone();
@@ -113,7 +117,7 @@ impl IoThread {
                             if let Some(admin) = admin {
                                 tokio::spawn(admin::serve(admin, shutdown_rx.clone()));
                             }
-                            serve(socket, jobs, wake.clone(), slot, shutdown_rx).await
+                            serve(socket, jobs, wake.clone(), slot, abandon, shutdown_rx).await
                         })
                     });
                 if let Err(e) = result {
@@ -182,7 +186,7 @@ impl Fresh {
     }
 }
 
-pub struct InFlight(Load);
+struct InFlight(Load);
 
 impl InFlight {
     fn new(load: &Load) -> InFlight {
@@ -202,6 +206,7 @@ async fn serve(
     jobs: mpsc::Sender<Job>,
     wake: Arc<Wake>,
     slot: Option<&'static WorkerSlot>,
+    abandon: Arc<Abandon>,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(socket)?;
@@ -223,8 +228,9 @@ async fn serve(
                     let _ = stream.set_nodelay(true);
                     let fresh = Fresh::new(&load);
                     let (jobs, wake, load, fresh2) = (jobs.clone(), wake.clone(), load.clone(), fresh.clone());
+                    let abandon = abandon.clone();
                     let service = service_fn(move |req| {
-                        let to = Handover { jobs: jobs.clone(), wake: wake.clone(), slot, peer: peer.ip() };
+                        let to = Handover { jobs: jobs.clone(), wake: wake.clone(), slot, peer: peer.ip(), abandon: abandon.clone() };
                         handle(req, to, load.clone(), fresh2.clone())
                     });
                     let conn = http1::Builder::new()
@@ -264,6 +270,26 @@ struct Handover {
     wake: Arc<Wake>,
     slot: Option<&'static WorkerSlot>,
     peer: std::net::IpAddr,
+    abandon: Arc<Abandon>,
+}
+
+/// Requests numbered per worker (one I/O thread a process).
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Reports request `id` abandoned if dropped before its answer is complete: hyper drops the
+/// request's future (or its streamed body) when the client closes the connection.
+struct Watch {
+    id: u64,
+    abandon: Arc<Abandon>,
+    done: bool,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if !self.done {
+            self.abandon.abandon(self.id);
+        }
+    }
 }
 
 async fn handle(
@@ -299,7 +325,7 @@ async fn handle(
         cors::decide(&method, &headers, &allowed)
     };
     let cors_headers = match cors {
-        cors::Cors::Preflight(answer) => return Ok(into_hyper(answer.into(), false, None)),
+        cors::Cors::Preflight(answer) => return Ok(into_hyper(answer.into(), false, None, None)),
         cors::Cors::Actual(extra) => extra,
         cors::Cors::Off => Vec::new(),
     };
@@ -329,11 +355,18 @@ async fn handle(
     meta.parse = received.elapsed();
     // Every request goes to the main thread, a refused one too, to be logged and counted.
     let in_flight = InFlight::new(&load);
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let mut watch = Watch {
+        id,
+        abandon: to.abandon.clone(),
+        done: false,
+    };
     let (reply, answer) = oneshot::channel();
     let unavailable = || Reply::from(response::error(&Error::worker_unavailable(), false));
     let mut reply = if to
         .jobs
         .send(Job {
+            id,
             request,
             meta,
             reply,
@@ -349,7 +382,14 @@ async fn handle(
         answer.await.unwrap_or_else(|_| unavailable())
     };
     reply.response.headers.extend(cors_headers);
-    Ok(into_hyper(reply, head, Some(in_flight)))
+    // A streamed body is still being produced: the watch goes with it.
+    let watch = if reply.stream.is_some() && !head {
+        Some(watch)
+    } else {
+        watch.done = true;
+        None
+    };
+    Ok(into_hyper(reply, head, Some(in_flight), watch))
 }
 
 /// How long a client may take to send its body once the headers arrived.
@@ -383,12 +423,13 @@ async fn read_body(req: hyper::Request<Incoming>) -> Result<Bytes, Error> {
 
 /// A response body: whole, or chunks from the main thread. A streamed body holds its request's
 /// place in the worker's load until it ends, so no other connection is accepted meanwhile.
-pub enum Body {
+enum Body {
     Whole(Full<Bytes>),
     Streamed {
         chunks: Chunks,
         ended: bool,
         _in_flight: Option<InFlight>,
+        watch: Option<Watch>,
     },
 }
 
@@ -404,7 +445,12 @@ impl hyper::body::Body for Body {
             Body::Whole(full) => std::pin::Pin::new(full)
                 .poll_frame(cx)
                 .map_err(|never| match never {}),
-            Body::Streamed { chunks, ended, .. } => {
+            Body::Streamed {
+                chunks,
+                ended,
+                watch,
+                ..
+            } => {
                 if *ended {
                     return std::task::Poll::Ready(None);
                 }
@@ -412,11 +458,20 @@ impl hyper::body::Body for Body {
                     Some(Chunk::Data(bytes)) => Some(Ok(hyper::body::Frame::data(bytes))),
                     Some(Chunk::End) => {
                         *ended = true;
+                        if let Some(w) = watch {
+                            w.done = true;
+                        }
                         None
                     }
-                    None => Some(Err(std::io::Error::other(
-                        "the streamed response failed after its first byte",
-                    ))),
+                    None => {
+                        // The main thread failed the stream itself: nothing to cancel.
+                        if let Some(w) = watch {
+                            w.done = true;
+                        }
+                        Some(Err(std::io::Error::other(
+                            "the streamed response failed after its first byte",
+                        )))
+                    }
                 })
             }
         }
@@ -437,13 +492,19 @@ impl hyper::body::Body for Body {
     }
 }
 
-fn into_hyper(reply: Reply, head: bool, in_flight: Option<InFlight>) -> hyper::Response<Body> {
+fn into_hyper(
+    reply: Reply,
+    head: bool,
+    in_flight: Option<InFlight>,
+    watch: Option<Watch>,
+) -> hyper::Response<Body> {
     let r = reply.response;
     let body = match reply.stream {
         Some(chunks) if !head => Body::Streamed {
             chunks,
             ended: false,
             _in_flight: in_flight,
+            watch,
         },
         _ if head => Body::Whole(Full::new(Bytes::new())),
         _ => Body::Whole(Full::new(Bytes::from(r.body))),

@@ -359,6 +359,12 @@ pub fn current(
             CACHE.with(|c| *c.borrow_mut() = Some(fresh.clone()));
             Ok(fresh)
         }
+        // A cancel (the client hung up, pg_cancel_backend) stops the request, not the load:
+        // the next request loads again.
+        Err(e @ Error::Pg { .. }) if e.code() == "57014" => {
+            STALE.store(true, Ordering::Relaxed);
+            Err(e)
+        }
         Err(e) => {
             counters.schema_loads_failed.fetch_add(1, Ordering::Relaxed);
             pgrx::warning!(

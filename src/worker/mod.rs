@@ -8,6 +8,7 @@
 // FFI edge: the background worker's entry point and wait loop.
 #![allow(unsafe_code)]
 
+mod cancel;
 mod listener;
 mod outlet;
 mod request;
@@ -105,9 +106,12 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         slot.start(unsafe { pg_sys::MyProcPid });
     }
 
+    // Before the I/O thread exists: it may report a hung-up client at once.
+    cancel::install();
     // The I/O thread must exist before signals are unblocked, so it inherits the fully blocked
     // mask and SIGTERM/SIGHUP/SIGINT are always delivered to this (main) thread.
-    let io = http::IoThread::spawn(socket, admin, jobs_tx, wake.clone(), slot)
+    let abandon = crate::threads::Abandon::for_this_thread();
+    let io = http::IoThread::spawn(socket, admin, jobs_tx, wake.clone(), slot, abandon)
         .unwrap_or_else(|e| panic!("budgetbee: could not start the I/O thread: {e}"));
     BackgroundWorker::attach_signal_handlers(SignalWakeFlags::SIGHUP | SignalWakeFlags::SIGTERM);
 
@@ -206,13 +210,24 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
 /// then the statistics, the access log and `Server-Timing`.
 fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>) {
     let Job {
+        id,
         request,
         meta,
         reply,
     } = job;
+    if cancel::abandoned(id) {
+        log!(
+            "budgetbee: {} {}: the client hung up before its request ran; not run",
+            meta.method,
+            meta.target
+        );
+        return;
+    }
+    let _serving = cancel::serving(id);
     if let Some(slot) = slot {
         slot.begin(&meta.method, &meta.target);
     }
+    let _activity = Activity::report(&meta.method, &meta.target);
     let mut out = outlet::Outlet::new(reply, cfg.server_timing_enabled.then_some(meta.parse));
     let served = match &request {
         Ok(req) => request::handle(req, cfg, &mut out),
@@ -235,9 +250,41 @@ fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>) {
         slot.set_schema(crate::schema::loaded_generation());
         slot.end();
     }
+    if cancel::abandoned(id) {
+        log!(
+            "budgetbee: {} {}: the client hung up; its request was cancelled and rolled back \
+             unless it had finished",
+            meta.method,
+            meta.target
+        );
+    }
     log_request(cfg, &meta, served.role.as_deref(), &response);
     // A streamed response is out already; any other goes now.
     out.finish(response, &served.timings);
+}
+
+/// The request in `pg_stat_activity` (state `active`, query `GET /path?query`) while it runs,
+/// as a backend shows the statement it serves; `idle` again after.
+struct Activity;
+
+impl Activity {
+    fn report(method: &str, target: &str) -> Activity {
+        let text = std::ffi::CString::new(format!("{method} {target}")).unwrap_or_default();
+        // SAFETY: main thread; Postgres copies the text into shared memory.
+        unsafe {
+            pg_sys::pgstat_report_activity(pg_sys::BackendState::STATE_RUNNING, text.as_ptr())
+        };
+        Activity
+    }
+}
+
+impl Drop for Activity {
+    fn drop(&mut self) {
+        // SAFETY: main thread; a NULL text keeps the last one, as an idle backend shows it.
+        unsafe {
+            pg_sys::pgstat_report_activity(pg_sys::BackendState::STATE_IDLE, std::ptr::null())
+        };
+    }
 }
 
 /// PostgREST's access log line (wai's Apache format, the user being the request's role), at

@@ -567,6 +567,20 @@ impl Conn {
     }
 }
 
+/// Polls `probe` every 10 ms until it returns true or `limit` passes; returns whether it did.
+pub fn eventually(limit: Duration, mut probe: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if probe() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// In `Case::expect_headers`, a value that means "this header must not be sent".
 pub const ABSENT: &str = "\u{0}absent";
 

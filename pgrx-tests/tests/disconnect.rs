@@ -3,7 +3,7 @@
 //! `pg_stat_activity` shows, its transaction rolls back, and the worker serves the next request.
 //! A client that waits gets its answer as ever.
 
-use budgetbee_e2e::{Cluster, ClusterBuilder};
+use budgetbee_e2e::{Cluster, ClusterBuilder, eventually};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::{Mutex, OnceLock};
@@ -43,17 +43,6 @@ fn active(c: &Cluster) -> String {
         "SELECT coalesce(string_agg(concat_ws(' ', state, query, wait_event), '; '), '') \
          FROM pg_stat_activity WHERE backend_type = 'budgetbee' AND state = 'active'",
     )
-}
-
-fn eventually(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    ok()
 }
 
 /// Sends `request`, waits until a worker runs it (in `pg_sleep`), hangs up, and returns how

@@ -7,7 +7,7 @@
 //! fail; and a worker's memory does not grow with the size of the answer. Nor with the size of
 //! a request: a 10,000-row `POST` leaves the worker as it found it.
 
-use budgetbee_e2e::{Cluster, ClusterBuilder, HttpResponse};
+use budgetbee_e2e::{Cluster, ClusterBuilder, HttpResponse, eventually};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::{Mutex, OnceLock};
@@ -50,17 +50,6 @@ fn cluster() -> &'static Cluster {
 
 /// The tests change `server_stream_rows` or watch the workers; they take turns.
 static SERIAL: Mutex<()> = Mutex::new(());
-
-fn eventually(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    ok()
-}
 
 fn chunked(r: &HttpResponse) -> bool {
     r.header("Transfer-Encoding") == Some("chunked") && r.header("Content-Length").is_none()

@@ -26,7 +26,7 @@ use budgetbee_e2e::{ABSENT, Cluster};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// HS secret for the symmetric clusters (≥ 32 characters, as v13 requires).
 pub const HS_SECRET: &str = "budgetbee-e2e-hs256-secret-0123456789abcdef";
@@ -464,19 +464,8 @@ pub fn get(cluster: &Cluster, path: &str, token: Option<&str>) -> (u16, String) 
     (r.status, r.text())
 }
 
-/// Polls `probe` every 50 ms until it returns true or `limit` passes; returns whether it did.
-pub fn eventually(limit: Duration, mut probe: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        if probe() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+#[allow(unused_imports)] // Not every test binary that includes this module polls.
+pub use budgetbee_e2e::eventually;
 
 /// Sorted ids of a `select=id` response.
 pub fn ids(body: &str) -> Vec<i64> {

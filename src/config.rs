@@ -42,6 +42,8 @@ static SERVER_CORS_ALLOWED_ORIGINS: GucSetting<Option<CString>> =
     GucSetting::<Option<CString>>::new(None);
 static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
 static SERVER_STREAM_ROWS: GucSetting<i32> = GucSetting::<i32>::new(1000);
+static SERVER_MAX_HEADER_BYTES: GucSetting<i32> = GucSetting::<i32>::new(100 * 1024);
+static SERVER_HEADER_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(30);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
 static DB_PLAN_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
@@ -68,6 +70,12 @@ pub static CORS_ALLOWED_ORIGINS: std::sync::RwLock<Vec<String>> =
 /// it on every (re)load.
 pub static MAX_BODY_BYTES: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(10 * 1024 * 1024);
+
+/// The request head limit and the seconds a head may take, for the I/O thread likewise.
+pub static MAX_HEADER_BYTES: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(100 * 1024);
+pub static HEADER_TIMEOUT_SECS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(30);
 
 static LOG_LEVEL: GucSetting<i32> = GucSetting::<i32>::new(LogLevel::Error as i32);
 
@@ -216,6 +224,14 @@ impl Config {
     pub fn load() -> Config {
         MAX_BODY_BYTES.store(
             SERVER_MAX_BODY_BYTES.get().max(0) as usize,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        MAX_HEADER_BYTES.store(
+            SERVER_MAX_HEADER_BYTES.get().max(8192) as usize,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        HEADER_TIMEOUT_SECS.store(
+            SERVER_HEADER_TIMEOUT.get().max(1) as usize,
             std::sync::atomic::Ordering::Relaxed,
         );
         let origins = split_list(
@@ -534,6 +550,26 @@ pub fn define_gucs() {
         &SERVER_MAX_BODY_BYTES,
         0,
         i32::MAX,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.server_max_header_bytes",
+        c"Largest request line plus headers; larger gets 431 (a target over 65,534 bytes gets 414).",
+        c"At least 8192. Default 100 KiB. New connections take a changed value.",
+        &SERVER_MAX_HEADER_BYTES,
+        8192,
+        i32::MAX,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.server_header_timeout",
+        c"Seconds a client may take to send a request's line and headers; a slower one is disconnected.",
+        c"Default 30. New connections take a changed value.",
+        &SERVER_HEADER_TIMEOUT,
+        1,
+        3600,
         GucContext::Sighup,
         GucFlags::default(),
     );

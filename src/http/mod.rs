@@ -233,10 +233,18 @@ async fn serve(
                         let to = Handover { jobs: jobs.clone(), wake: wake.clone(), slot, peer: peer.ip(), abandon: abandon.clone() };
                         handle(req, to, load.clone(), fresh2.clone())
                     });
+                    let relaxed = std::sync::atomic::Ordering::Relaxed;
+                    let max_head = crate::config::MAX_HEADER_BYTES.load(relaxed);
+                    let head_timeout = crate::config::HEADER_TIMEOUT_SECS.load(relaxed) as u64;
+                    // hyper answers a head over max_buf_size with 431 and a target over 65,534
+                    // bytes with 414, and drops a client whose head takes longer than the
+                    // timeout (a slowloris), all on this thread without the main thread.
                     let conn = http1::Builder::new()
                         .timer(TokioTimer::new())
                         .keep_alive(true)
                         .title_case_headers(true)
+                        .max_buf_size(max_head)
+                        .header_read_timeout(Duration::from_secs(head_timeout))
                         .serve_connection(TokioIo::new(lenient::LenientTarget::new(stream)), service);
                     let conn = graceful.watch(conn);
                     let on_close = fresh.clone();

@@ -47,6 +47,7 @@ static SERVER_HEADER_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(30);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
 static DB_PLAN_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
+static ALLOW_PRIVILEGED_AUTHENTICATOR: GucSetting<bool> = GucSetting::<bool>::new(false);
 static ADMIN_SERVER_PORT: GucSetting<i32> = GucSetting::<i32>::new(0);
 static SERVER_TIMING_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
 static REQUEST_STATS: GucSetting<bool> = GucSetting::<bool>::new(true);
@@ -193,6 +194,8 @@ pub struct Config {
     pub db_aggregates_enabled: bool,
     /// `db-plan-enabled`: `Accept: application/vnd.pgrst.plan` answers the statement's EXPLAIN.
     pub db_plan_enabled: bool,
+    /// Serve even when the authenticator is a superuser or has BYPASSRLS.
+    pub allow_privileged_authenticator: bool,
     /// `admin-server-port`: `/live`, `/ready` and `/metrics` on this port; 0 turns it off.
     pub admin_server_port: u16,
     /// `server-timing-enabled`: a `Server-Timing` header on every answer.
@@ -275,6 +278,7 @@ impl Config {
             db_tx_end: TxEnd::parse(&DB_TX_END.get().map(lossy).unwrap_or_default()),
             db_aggregates_enabled: DB_AGGREGATES_ENABLED.get(),
             db_plan_enabled: DB_PLAN_ENABLED.get(),
+            allow_privileged_authenticator: ALLOW_PRIVILEGED_AUTHENTICATOR.get(),
             admin_server_port: u16::try_from(ADMIN_SERVER_PORT.get()).unwrap_or(0),
             server_timing_enabled: SERVER_TIMING_ENABLED.get(),
             request_stats: REQUEST_STATS.get(),
@@ -550,6 +554,14 @@ pub fn define_gucs() {
         &SERVER_MAX_BODY_BYTES,
         0,
         i32::MAX,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.allow_privileged_authenticator",
+        c"Serve although the authenticator is a superuser or has BYPASSRLS (off: the workers refuse, 503).",
+        c"Either lets any SQL a request reaches escape row-level security.",
+        &ALLOW_PRIVILEGED_AUTHENTICATOR,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -375,6 +375,15 @@ impl Error {
         )
     }
 
+    /// The workers refuse to serve as a privileged authenticator (PostgREST's connection
+    /// error, which clients retry).
+    pub fn privileged_authenticator(role: &str, what: &str) -> Error {
+        Error::worker_unavailable().with_details(format!(
+            "budgetbee refuses to serve as \"{role}\", {what}: any SQL a request reaches could \
+             escape row-level security"
+        ))
+    }
+
     /// PGRST002: the schema cache could not be loaded and there is no previous one to serve.
     pub fn no_schema_cache() -> Error {
         Error::api(

@@ -180,6 +180,18 @@ budgetbee_init() {
 	if [ -z "$authenticator" ]; then authenticator=$(budgetbee_uri_part user); fi
 	if [ -z "$authenticator" ]; then authenticator=authenticator; fi
 	budgetbee_check_role "$authenticator" 'the authenticator the workers log in as' "$authenticator"
+	# The workers refuse to serve as a superuser or a BYPASSRLS role unless allowed. The seed's
+	# PGRST_DB_URI logs in as POSTGRES_USER, a superuser: allowed here, so that block moves
+	# over unchanged, and said loudly (budgetbee_check_role warned above).
+	if [ "$(budgetbee_psql -A -t --set auth="$authenticator" <<-'EOSQL'
+		SELECT coalesce((SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = :'auth'), false);
+	EOSQL
+	)" = t ] && [ "$(budgetbee_show budgetbee.allow_privileged_authenticator)" != on ]; then
+		budgetbee_warn "ALTER SYSTEM SET budgetbee.allow_privileged_authenticator = on, since PGRST_DB_URI logs in as \"$authenticator\"; without it the workers refuse to serve (503). Create a NOINHERIT login role without superuser and name it in PGRST_DB_URI instead."
+		budgetbee_psql -q <<-'EOSQL'
+			ALTER SYSTEM SET budgetbee.allow_privileged_authenticator = on;
+		EOSQL
+	fi
 	for role in "$(budgetbee_show budgetbee.db_anon_role)" "$(budgetbee_show budgetbee.db_authenticated_role)"; do
 		if [ -n "$role" ]; then
 			budgetbee_check_role "$role" 'a role requests switch to' "$authenticator"

@@ -947,7 +947,8 @@ fn first_boot_loads_the_app_schema_without_demo_rows() {
 }
 
 /// The seed's block moved over unchanged: PGRST_DB_URI logs in as POSTGRES_USER, a superuser.
-/// It works, and both the init script and the workers say why it should not stay that way.
+/// It works (the init script allows the privileged authenticator, which the workers otherwise
+/// refuse), and both the init script and the workers say why it should not stay that way.
 #[test]
 fn first_boot_with_the_seeds_db_uri_warns_about_the_superuser() {
     let mut env = SEED_ENV.to_vec();
@@ -965,6 +966,15 @@ fn first_boot_with_the_seeds_db_uri_warns_about_the_superuser() {
         out.contains(
             "budgetbee init: WARNING: role \"root\" (the authenticator the workers log in as) \
              is a superuser: any SQL a request reaches can RESET ROLE to it"
+        ),
+        "{out}"
+    );
+    // The workers refuse a superuser authenticator unless allowed: the seed's block is allowed,
+    // and the init script says so.
+    assert!(
+        out.contains(
+            "budgetbee init: WARNING: ALTER SYSTEM SET budgetbee.allow_privileged_authenticator \
+             = on, since PGRST_DB_URI logs in as \"root\""
         ),
         "{out}"
     );

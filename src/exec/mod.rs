@@ -304,12 +304,12 @@ fn planned_rows(plan: &ReadPlan, st: Statements) -> Result<i64, Error> {
     Ok(v[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64)
 }
 
-/// Whether the worker's own login role is a superuser (checked once at start, to warn).
-pub fn session_is_superuser() -> bool {
+/// What makes the worker's own login role privileged: "a superuser" or "a role with
+/// BYPASSRLS" (either would let a request escape row-level security), or `None`.
+pub fn session_privilege() -> Option<String> {
     transaction::run(|| {
-        Spi::get_one::<bool>(sql::SESSION_IS_SUPERUSER).map_err(|e| Error::internal(e.to_string()))
+        Spi::get_one::<String>(sql::SESSION_PRIVILEGE).map_err(|e| Error::internal(e.to_string()))
     })
     .ok()
     .flatten()
-    .unwrap_or(false)
 }

@@ -64,8 +64,9 @@ fn qualified(schema: &str, name: &str) -> String {
     format!("{}.{}", quote_ident(schema), quote_ident(name))
 }
 
-pub const SESSION_IS_SUPERUSER: &str =
-    "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user";
+pub const SESSION_PRIVILEGE: &str = "SELECT CASE WHEN rolsuper THEN 'a superuser' \
+     WHEN rolbypassrls THEN 'a role with BYPASSRLS' END \
+     FROM pg_catalog.pg_roles WHERE rolname = session_user";
 
 /// Per-request context, as PostgREST sets it: every value transaction-local, in one statement.
 pub struct RequestContext<'a> {

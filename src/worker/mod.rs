@@ -14,6 +14,7 @@ mod outlet;
 mod request;
 
 use crate::config::{Config, LogLevel};
+use crate::error::Error;
 use crate::exec;
 use crate::http::{self, Job, RequestMeta};
 use crate::response::Response;
@@ -130,13 +131,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     crate::schema::watch_catalog();
     crate::auth::set_waker(wake.clone());
     crate::auth::tick(&cfg);
-    if exec::session_is_superuser() {
-        warning!(
-            "budgetbee worker {index}: connected as \"{}\", a superuser: any SQL a request reaches \
-             can RESET ROLE to it. Use a NOINHERIT login role without superuser (budgetbee.authenticator).",
-            cfg.authenticator
-        );
-    }
+    let mut refusal = privileged(index, &cfg, None);
     request::warm_up(&cfg);
     if let Some(slot) = slot {
         slot.set_schema(crate::schema::loaded_generation());
@@ -144,6 +139,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     }
 
     let mut draining_since: Option<Instant> = None;
+    let mut recheck = Instant::now() + PRIVILEGE_RECHECK;
     loop {
         // The timeout also paces background chores (JWKS refresh) while idle.
         let events = pg_sys::WL_LATCH_SET
@@ -169,6 +165,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
             unsafe { pg_sys::ProcessConfigFile(pg_sys::GucContext::PGC_SIGHUP) };
             cfg = Config::load();
             crate::schema::mark_stale();
+            refusal = privileged(index, &cfg, refusal.as_ref());
         }
         if BackgroundWorker::sigterm_received() && draining_since.is_none() {
             io.begin_shutdown();
@@ -185,8 +182,13 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
             slot.set_jwks(keys, fetched, failing);
         }
         wake.drain();
+        if refusal.is_some() && Instant::now() >= recheck {
+            // Refusing: see every few seconds whether the role was fixed.
+            refusal = privileged(index, &cfg, refusal.as_ref());
+            recheck = Instant::now() + PRIVILEGE_RECHECK;
+        }
         while let Ok(job) = jobs_rx.try_recv() {
-            serve(job, &cfg, slot);
+            serve(job, &cfg, slot, refusal.as_ref());
         }
 
         if let Some(since) = draining_since
@@ -206,9 +208,49 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     unsafe { pg_sys::proc_exit(1) };
 }
 
+/// How often a refusing worker looks at its role again.
+const PRIVILEGE_RECHECK: Duration = Duration::from_secs(5);
+
+/// Whether the worker must refuse to serve: its login role is a superuser or has BYPASSRLS and
+/// `allow_privileged_authenticator` is off. Says so (or that it serves again) when that changes
+/// from `before`; an allowed privileged role gets a warning.
+fn privileged(index: i32, cfg: &Config, before: Option<&Error>) -> Option<Error> {
+    let Some(what) = exec::session_privilege() else {
+        if before.is_some() {
+            log!(
+                "budgetbee worker {index}: serving again: \"{}\" is no longer privileged",
+                cfg.authenticator
+            );
+        }
+        return None;
+    };
+    if cfg.allow_privileged_authenticator {
+        if before.is_some() {
+            log!("budgetbee worker {index}: serving again (allow_privileged_authenticator is on)");
+        }
+        warning!(
+            "budgetbee worker {index}: connected as \"{}\", {what}: any SQL a request reaches \
+             can escape row-level security. Use a NOINHERIT login role without superuser or \
+             BYPASSRLS (budgetbee.authenticator).",
+            cfg.authenticator
+        );
+        return None;
+    }
+    if before.is_none() {
+        warning!(
+            "budgetbee worker {index}: refusing to serve: the authenticator \"{}\" is {what}, so \
+             any SQL a request reaches could escape row-level security. Every request gets 503 \
+             until it is a NOINHERIT login role without superuser or BYPASSRLS, or \
+             budgetbee.allow_privileged_authenticator = on.",
+            cfg.authenticator
+        );
+    }
+    Some(Error::privileged_authenticator(&cfg.authenticator, &what))
+}
+
 /// One job: the request through the stages (or the answer the I/O thread already decided),
 /// then the statistics, the access log and `Server-Timing`.
-fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>) {
+fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>, refusal: Option<&Error>) {
     let Job {
         id,
         request,
@@ -230,6 +272,11 @@ fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>) {
     let _activity = Activity::report(&meta.method, &meta.target);
     let mut out = outlet::Outlet::new(reply, cfg.server_timing_enabled.then_some(meta.parse));
     let served = match &request {
+        Ok(_) if refusal.is_some() => request::Served {
+            response: crate::response::error(refusal.expect("checked"), false),
+            role: None,
+            timings: request::Timings::default(),
+        },
         Ok(req) => request::handle(req, cfg, &mut out),
         Err(early) => request::Served {
             response: early.clone(),

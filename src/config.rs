@@ -44,6 +44,7 @@ static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024
 static SERVER_STREAM_ROWS: GucSetting<i32> = GucSetting::<i32>::new(1000);
 static SERVER_MAX_HEADER_BYTES: GucSetting<i32> = GucSetting::<i32>::new(100 * 1024);
 static SERVER_HEADER_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(30);
+static DB_POOL_ACQUISITION_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(10);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
 static DB_PLAN_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
@@ -77,6 +78,9 @@ pub static MAX_HEADER_BYTES: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(100 * 1024);
 pub static HEADER_TIMEOUT_SECS: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(30);
+/// How long a request may wait for a worker's main thread, for the I/O thread likewise.
+pub static ACQUISITION_TIMEOUT_SECS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(10);
 
 static LOG_LEVEL: GucSetting<i32> = GucSetting::<i32>::new(LogLevel::Error as i32);
 
@@ -235,6 +239,10 @@ impl Config {
         );
         HEADER_TIMEOUT_SECS.store(
             SERVER_HEADER_TIMEOUT.get().max(1) as usize,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        ACQUISITION_TIMEOUT_SECS.store(
+            DB_POOL_ACQUISITION_TIMEOUT.get().max(1) as usize,
             std::sync::atomic::Ordering::Relaxed,
         );
         let origins = split_list(
@@ -430,6 +438,10 @@ pub fn define_gucs() {
     env_boot_string(&SERVER_HOST, &["PGRST_SERVER_HOST"]);
     env_boot_int(&SERVER_PORT, &["PGRST_SERVER_PORT"]);
     env_boot_int(&DB_POOL, &["PGRST_DB_POOL"]);
+    env_boot_int(
+        &DB_POOL_ACQUISITION_TIMEOUT,
+        &["PGRST_DB_POOL_ACQUISITION_TIMEOUT", "PGRST_DB_POOL_TIMEOUT"],
+    );
     env_boot_string(&DB_SCHEMAS, &["PGRST_DB_SCHEMAS", "PGRST_DB_SCHEMA"]);
     env_boot_string(&DB_EXTRA_SEARCH_PATH, &["PGRST_DB_EXTRA_SEARCH_PATH"]);
     env_boot_string(&DB_ANON_ROLE, &["PGRST_DB_ANON_ROLE"]);
@@ -554,6 +566,16 @@ pub fn define_gucs() {
         &SERVER_MAX_BODY_BYTES,
         0,
         i32::MAX,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.db_pool_acquisition_timeout",
+        c"Seconds a request may wait for a worker before 504 PGRST003 (PGRST_DB_POOL_ACQUISITION_TIMEOUT, PGRST_DB_POOL_TIMEOUT).",
+        c"Default 10, as PostgREST's db-pool-acquisition-timeout.",
+        &DB_POOL_ACQUISITION_TIMEOUT,
+        1,
+        86400,
         GucContext::Sighup,
         GucFlags::default(),
     );

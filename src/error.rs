@@ -384,6 +384,15 @@ impl Error {
         ))
     }
 
+    /// PGRST003: no worker took the request within `db_pool_acquisition_timeout`.
+    pub fn pool_timeout() -> Error {
+        Error::api(
+            504,
+            "PGRST003",
+            "Timed out acquiring connection from connection pool.",
+        )
+    }
+
     /// PGRST002: the schema cache could not be loaded and there is no previous one to serve.
     pub fn no_schema_cache() -> Error {
         Error::api(

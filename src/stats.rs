@@ -147,6 +147,8 @@ pub struct Stats {
     pub reset_us: AtomicI64,
     /// Fingerprint of the exposure warnings last logged, so that workers log them once.
     pub exposure_warned: AtomicU64,
+    /// Requests answered 504 PGRST003: no worker took them in time.
+    pub pool_timeouts: AtomicU64,
 }
 
 // SAFETY: only atomics, valid in any process mapping the segment; no pointers.
@@ -304,6 +306,21 @@ impl Stats {
             .and_then(|i| self.workers.get(i))
     }
 
+    /// Whether every running worker is serving a request (none could take a new one now).
+    pub fn all_busy(&self) -> bool {
+        let mut running = 0;
+        for w in &self.workers {
+            if w.pid.load(Ordering::Relaxed) == 0 {
+                continue;
+            }
+            running += 1;
+            if State::from(w.state.load(Ordering::Relaxed)) != State::Busy {
+                return false;
+            }
+        }
+        running > 0
+    }
+
     /// Every slot a worker has used, with its 1-based index.
     pub fn workers(&self) -> Vec<(i32, WorkerStatus)> {
         self.workers
@@ -369,6 +386,16 @@ impl WorkerSlot {
     /// The I/O thread handed a request over.
     pub fn enqueue(&self) {
         self.waiting.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A handed-over request the main thread will not serve (its client left, or it timed
+    /// out waiting).
+    pub fn skip(&self) {
+        self.waiting
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_sub(1))
+            })
+            .ok();
     }
 
     /// The main thread starts serving a request.

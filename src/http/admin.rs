@@ -145,8 +145,8 @@ pub fn metrics(s: &Stats) -> String {
     metric(
         "pgrst_db_pool_timeouts_total",
         "counter",
-        "The total number of pool connection timeouts (budgetbee: none, requests queue at a worker)",
-        &[(String::new(), "0".into())],
+        "The total number of pool connection timeouts (budgetbee: requests no worker took within db_pool_acquisition_timeout)",
+        &[(String::new(), n(load(&s.pool_timeouts)))],
     );
     metric(
         "pgrst_jwt_cache_requests_total",

@@ -33,9 +33,36 @@ use tokio::sync::{oneshot, watch};
 pub struct Job {
     /// This worker's number for the request (from 1), which names it when its client hangs up.
     pub id: u64,
+    /// Whether the main thread took the request, or the I/O thread gave up on it first.
+    pub state: Arc<JobState>,
     pub request: Result<ApiRequest, Response>,
     pub meta: RequestMeta,
     pub reply: oneshot::Sender<Reply>,
+}
+
+/// A handed-over request is taken by the main thread or given up by the I/O thread (its
+/// client left, or no worker took it in time), whichever comes first, exactly once.
+#[derive(Default)]
+pub struct JobState(std::sync::atomic::AtomicU8);
+
+const QUEUED: u8 = 0;
+const STARTED: u8 = 1;
+const GIVEN_UP: u8 = 2;
+
+impl JobState {
+    /// Main thread: whether it may serve the request (it was not given up).
+    pub fn start(&self) -> bool {
+        self.0
+            .compare_exchange(QUEUED, STARTED, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    }
+
+    /// I/O thread: whether the request was given up before the main thread took it.
+    fn give_up(&self) -> bool {
+        self.0
+            .compare_exchange(QUEUED, GIVEN_UP, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    }
 }
 
 /// The main thread's answer: a whole response, or its head with the body to follow in chunks.
@@ -82,6 +109,11 @@ pub struct RequestMeta {
 /// time passes): otherwise a worker could accept several new connections in a burst before any
 /// of them makes it busy, and serve them one after another while siblings sit idle.
 const FRESH_GRACE: Duration = Duration::from_millis(100);
+
+/// While every worker is busy, a worker still accepts until it holds this many requests and
+/// fresh connections, and looks again this often whether that is still so.
+const OVERLOAD_QUEUE: usize = 8;
+const OVERLOAD_POLL: Duration = Duration::from_millis(20);
 
 /// Bound on how long idle keep-alive connections and in-flight requests hold up shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -215,14 +247,26 @@ async fn serve(
     let graceful = GracefulShutdown::new();
 
     'accepting: loop {
-        tokio::select! {
-            _ = shutdown.changed() => break 'accepting,
-            idle = load_rx.wait_for(|n| *n == 0) => if idle.is_err() { break 'accepting },
+        // Accept while idle, so that new connections go to idle workers; and while every
+        // worker is busy, up to OVERLOAD_QUEUE requests, so that a waiting request is timed
+        // (504 PGRST003 after db_pool_acquisition_timeout) instead of waiting in the kernel's
+        // backlog without a bound.
+        let load_now = *load_rx.borrow_and_update();
+        let overloaded =
+            load_now > 0 && load_now <= OVERLOAD_QUEUE && crate::stats::stats().all_busy();
+        if load_now > 0 && !overloaded {
+            tokio::select! {
+                _ = shutdown.changed() => break 'accepting,
+                changed = load_rx.changed() => if changed.is_err() { break 'accepting },
+                _ = tokio::time::sleep(OVERLOAD_POLL) => {}
+            }
+            continue;
         }
         tokio::select! {
             biased;
             _ = shutdown.changed() => break 'accepting,
             _ = load_rx.changed() => continue,
+            _ = tokio::time::sleep(OVERLOAD_POLL), if overloaded => continue,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
@@ -288,13 +332,15 @@ static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new
 /// request's future (or its streamed body) when the client closes the connection.
 struct Watch {
     id: u64,
+    state: Arc<JobState>,
     abandon: Arc<Abandon>,
     done: bool,
 }
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        if !self.done {
+        // Not taken yet: never run it. Running: cancel it.
+        if !self.done && !self.state.give_up() {
             self.abandon.abandon(self.id);
         }
     }
@@ -364,8 +410,10 @@ async fn handle(
     // Every request goes to the main thread, a refused one too, to be logged and counted.
     let in_flight = InFlight::new(&load);
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let state = Arc::new(JobState::default());
     let mut watch = Watch {
         id,
+        state: state.clone(),
         abandon: to.abandon.clone(),
         done: false,
     };
@@ -375,6 +423,7 @@ async fn handle(
         .jobs
         .send(Job {
             id,
+            state: state.clone(),
             request,
             meta,
             reply,
@@ -387,7 +436,24 @@ async fn handle(
             slot.enqueue();
         }
         to.wake.notify();
-        answer.await.unwrap_or_else(|_| unavailable())
+        let timeout = Duration::from_secs(
+            crate::config::ACQUISITION_TIMEOUT_SECS.load(Ordering::Relaxed) as u64,
+        );
+        tokio::pin!(answer);
+        tokio::select! {
+            answered = &mut answer => answered.unwrap_or_else(|_| unavailable()),
+            _ = tokio::time::sleep(timeout) => {
+                if state.give_up() {
+                    // PostgREST's pool acquisition timeout; the main thread will skip it.
+                    watch.done = true;
+                    crate::stats::stats().pool_timeouts.fetch_add(1, Ordering::Relaxed);
+                    Reply::from(response::error(&Error::pool_timeout(), false))
+                } else {
+                    // Taken in time: it runs as long as it runs (statement_timeout bounds it).
+                    answer.await.unwrap_or_else(|_| unavailable())
+                }
+            }
+        }
     };
     reply.response.headers.extend(cors_headers);
     // A streamed body is still being produced: the watch goes with it.

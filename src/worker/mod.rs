@@ -253,13 +253,18 @@ fn privileged(index: i32, cfg: &Config, before: Option<&Error>) -> Option<Error>
 fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>, refusal: Option<&Error>) {
     let Job {
         id,
+        state,
         request,
         meta,
         reply,
     } = job;
-    if cancel::abandoned(id) {
+    if !state.start() {
+        if let Some(slot) = slot {
+            slot.skip();
+        }
         log!(
-            "budgetbee: {} {}: the client hung up before its request ran; not run",
+            "budgetbee: {} {}: given up before it ran (its client left, or it waited longer than \
+             db_pool_acquisition_timeout); not run",
             meta.method,
             meta.target
         );

@@ -4,7 +4,7 @@ PG ?= 17
 PG_CONFIG ?= $(shell bash -c '. .ci/lib.sh && pg_config_for $(PG)')
 export PG PG_CONFIG
 
-.PHONY: setup build install run tokens test bench clean
+.PHONY: setup build install run tokens test bench fuzz clean
 
 setup:
 	@.ci/setup
@@ -27,6 +27,11 @@ test: setup
 
 bench: install
 	@.ci/bench
+
+# Each fuzz target (src/fuzz.rs) for FUZZ_SECONDS (default 60) from a random seed; make test
+# runs them briefly from a fixed one.
+fuzz: setup
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} cargo test --no-default-features --features pg$(PG) --lib fuzz:: -- --nocapture --test-threads=1
 
 clean:
 	cargo clean

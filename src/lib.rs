@@ -19,6 +19,8 @@ mod config;
 mod error;
 mod exec;
 mod exposure;
+#[cfg(test)]
+mod fuzz;
 mod http;
 mod plan;
 mod response;

@@ -112,23 +112,63 @@ pub fn authenticate(authorization: Option<&str>, cfg: &Config) -> Result<Auth, E
         if keys.keys.is_empty() {
             return Err(Error::jwt_secret_missing());
         }
-        let mut claims = jwt::verify(token, &keys)?;
-        claims::validate(&claims, now, cfg.jwt_aud.as_deref())?;
-        let path = claims::parse_path(&cfg.jwt_role_claim_key).unwrap_or_default();
-        let role = claims::role_at(&claims, &path)
-            .or_else(|| cfg.db_authenticated_role.clone())
-            .or_else(|| anon.map(str::to_string))
-            .ok_or_else(Error::anonymous_disabled)?;
-        claims.insert("role".into(), Value::String(role.clone()));
-        let auth = Auth {
-            authenticated: Some(role.as_str()) != anon,
-            role,
-            claims_json: Value::Object(claims.clone()).to_string(),
+        let policy = Policy {
+            audience: cfg.jwt_aud.as_deref(),
+            role_claim_key: &cfg.jwt_role_claim_key,
+            anon,
+            authenticated_role: cfg.db_authenticated_role.as_deref(),
         };
-        let exp = claims.get("exp").and_then(Value::as_f64).map(|e| e as i64);
+        let (auth, exp) = check(token, &keys, &policy, now)?;
         s.cache.insert(token, auth.clone(), exp);
         Ok(auth)
     })
+}
+
+/// What decides a verified token's role: PostgREST's `jwt-aud`, `jwt-role-claim-key`, the
+/// anonymous role, and budgetbee's role for tokens without a role claim.
+struct Policy<'a> {
+    audience: Option<&'a str>,
+    role_claim_key: &'a str,
+    anon: Option<&'a str>,
+    authenticated_role: Option<&'a str>,
+}
+
+/// A token against `keys`: its signature, its claims (exp, nbf, iat, aud), its role. Returns
+/// who the request runs as and the token's expiry (for the cache).
+fn check(
+    token: &str,
+    keys: &KeySet,
+    policy: &Policy,
+    now: i64,
+) -> Result<(Auth, Option<i64>), Error> {
+    let mut claims = jwt::verify(token, keys)?;
+    claims::validate(&claims, now, policy.audience)?;
+    let path = claims::parse_path(policy.role_claim_key).unwrap_or_default();
+    let role = claims::role_at(&claims, &path)
+        .or_else(|| policy.authenticated_role.map(str::to_string))
+        .or_else(|| policy.anon.map(str::to_string))
+        .ok_or_else(Error::anonymous_disabled)?;
+    claims.insert("role".into(), Value::String(role.clone()));
+    let auth = Auth {
+        authenticated: Some(role.as_str()) != policy.anon,
+        role,
+        claims_json: Value::Object(claims.clone()).to_string(),
+    };
+    let exp = claims.get("exp").and_then(Value::as_f64).map(|e| e as i64);
+    Ok((auth, exp))
+}
+
+/// `check` with an HMAC secret and a role claim path, for the fuzz target.
+#[cfg(test)]
+pub fn check_with_secret(token: &str, secret: &str, role_claim_key: &str) -> Result<Auth, Error> {
+    let keys = KeySet::from_secret(secret, false).map_err(Error::internal)?;
+    let policy = Policy {
+        audience: Some("budgetbee"),
+        role_claim_key,
+        anon: Some("anon"),
+        authenticated_role: Some("authenticated"),
+    };
+    check(token, &keys, &policy, now()).map(|(auth, _)| auth)
 }
 
 impl State {

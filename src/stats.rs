@@ -115,6 +115,8 @@ pub struct WorkerSlot {
     requests: AtomicU64,
     /// Requests handed to the main thread and not started yet.
     waiting: AtomicU32,
+    /// Client connections the worker's I/O thread holds open.
+    connections: AtomicU32,
     /// Microseconds since the epoch: the main loop's last turn.
     heartbeat_us: AtomicI64,
     request_started_us: AtomicI64,
@@ -306,15 +308,19 @@ impl Stats {
             .and_then(|i| self.workers.get(i))
     }
 
-    /// Whether every running worker is serving a request (none could take a new one now).
-    pub fn all_busy(&self) -> bool {
+    /// Whether every running worker is serving a request (none could take a new one now) and
+    /// no running worker holds fewer connections than `mine`: then a worker holding `mine`
+    /// may take one more, which keeps connections spread evenly while all are busy.
+    pub fn all_busy_and_fewest(&self, mine: u32) -> bool {
         let mut running = 0;
         for w in &self.workers {
             if w.pid.load(Ordering::Relaxed) == 0 {
                 continue;
             }
             running += 1;
-            if State::from(w.state.load(Ordering::Relaxed)) != State::Busy {
+            if State::from(w.state.load(Ordering::Relaxed)) != State::Busy
+                || w.connections.load(Ordering::Relaxed) < mine
+            {
                 return false;
             }
         }
@@ -361,6 +367,7 @@ impl WorkerSlot {
     pub fn start(&self, pid: i32) {
         self.requests.store(0, Ordering::Relaxed);
         self.waiting.store(0, Ordering::Relaxed);
+        self.connections.store(0, Ordering::Relaxed);
         self.schema_generation.store(0, Ordering::Relaxed);
         self.schema_loaded_us.store(0, Ordering::Relaxed);
         self.jwks_keys.store(-1, Ordering::Relaxed);
@@ -386,6 +393,23 @@ impl WorkerSlot {
     /// The I/O thread handed a request over.
     pub fn enqueue(&self) {
         self.waiting.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The I/O thread opened (`true`) or closed a client connection.
+    pub fn connection(&self, opened: bool) {
+        if opened {
+            self.connections.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.connections
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                    Some(n.saturating_sub(1))
+                })
+                .ok();
+        }
+    }
+
+    pub fn connections(&self) -> u32 {
+        self.connections.load(Ordering::Relaxed)
     }
 
     /// A handed-over request the main thread will not serve (its client left, or it timed

@@ -180,3 +180,46 @@ fn from_caught(caught: CaughtError) -> Error {
         CaughtError::RustPanic { ereport, .. } => Error::internal(ereport.message().to_string()),
     }
 }
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests {
+    use super::*;
+
+    /// A Rust panic inside a request's work never crosses into Postgres: it is caught like an
+    /// ERROR, what it did is rolled back, it answers 500, and the transaction around it goes on.
+    /// (A `#[pg_test]` already runs in a transaction, so the nested one is a subtransaction:
+    /// the same catch as a request's top-level one.)
+    #[pgrx::pg_test]
+    fn a_panic_is_a_500_and_the_work_after_it_runs() {
+        Spi::run("CREATE TEMP TABLE panic_probe (n int)").unwrap();
+        let outcome: Result<(), Error> = subtransaction(|| {
+            Spi::run("INSERT INTO panic_probe VALUES (1)")
+                .map_err(|e| Error::internal(e.to_string()))?;
+            panic!("a bug in a handler");
+        });
+        let e = outcome.expect_err("the panic was not caught");
+        assert_eq!(e.code(), "PGRSTX00");
+        let response = crate::response::error(&e, false);
+        assert_eq!(response.status, 500);
+        assert!(
+            String::from_utf8_lossy(&response.body).contains("a bug in a handler"),
+            "{}",
+            String::from_utf8_lossy(&response.body)
+        );
+        // What the panicking work did is gone; the next work runs.
+        assert_eq!(
+            Spi::get_one::<i64>("SELECT count(*) FROM panic_probe").unwrap(),
+            Some(0)
+        );
+        subtransaction(|| {
+            Spi::run("INSERT INTO panic_probe VALUES (2)")
+                .map_err(|e| Error::internal(e.to_string()))
+        })
+        .unwrap();
+        assert_eq!(
+            Spi::get_one::<i64>("SELECT count(*) FROM panic_probe").unwrap(),
+            Some(1)
+        );
+    }
+}

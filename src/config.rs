@@ -229,22 +229,18 @@ pub struct Config {
 impl Config {
     /// Reads the current GUC values. Main thread only (pgrx enforces it).
     pub fn load() -> Config {
-        MAX_BODY_BYTES.store(
-            SERVER_MAX_BODY_BYTES.get().max(0) as usize,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        MAX_HEADER_BYTES.store(
-            SERVER_MAX_HEADER_BYTES.get().max(8192) as usize,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        HEADER_TIMEOUT_SECS.store(
-            SERVER_HEADER_TIMEOUT.get().max(1) as usize,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        ACQUISITION_TIMEOUT_SECS.store(
-            DB_POOL_ACQUISITION_TIMEOUT.get().max(1) as usize,
-            std::sync::atomic::Ordering::Relaxed,
-        );
+        // The I/O thread's limits: (its copy, the setting, the least value that makes sense).
+        for (copy, setting, least) in [
+            (&MAX_BODY_BYTES, &SERVER_MAX_BODY_BYTES, 0),
+            (&MAX_HEADER_BYTES, &SERVER_MAX_HEADER_BYTES, 8192),
+            (&HEADER_TIMEOUT_SECS, &SERVER_HEADER_TIMEOUT, 1),
+            (&ACQUISITION_TIMEOUT_SECS, &DB_POOL_ACQUISITION_TIMEOUT, 1),
+        ] {
+            copy.store(
+                setting.get().max(least) as usize,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
         let origins = split_list(
             &SERVER_CORS_ALLOWED_ORIGINS
                 .get()

@@ -80,10 +80,8 @@ fn e2e_root() -> PathBuf {
     )
 }
 
-/// Stops a cluster left in `dir` by an earlier run (immediately: its data is thrown away) and
-/// removes the directory.
-fn discard_cluster(bin: &Path, dir: &Path) {
-    let data = dir.join("data");
+/// `pg_ctl stop -m immediate` of the cluster in `data`, if it runs.
+fn stop_immediately(bin: &Path, data: &Path) {
     if data.join("postmaster.pid").exists() {
         let _ = as_postgres(
             &bin.join("pg_ctl"),
@@ -97,6 +95,12 @@ fn discard_cluster(bin: &Path, dir: &Path) {
             ],
         );
     }
+}
+
+/// Stops a cluster left in `dir` by an earlier run (immediately: its data is thrown away) and
+/// removes the directory.
+fn discard_cluster(bin: &Path, dir: &Path) {
+    stop_immediately(bin, &dir.join("data"));
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -727,19 +731,7 @@ extern "C" fn stop_demos() {
             std::thread::sleep(Duration::from_millis(50));
         }
         // Killed before its trap was set (still starting), or stuck: stop the cluster directly.
-        if data.join("postmaster.pid").exists() {
-            let _ = as_postgres(
-                &bin.join("pg_ctl"),
-                &[
-                    "stop",
-                    "-m",
-                    "immediate",
-                    "-w",
-                    "-D",
-                    &data.to_string_lossy(),
-                ],
-            );
-        }
+        stop_immediately(&bin, &data);
     }
 }
 

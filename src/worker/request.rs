@@ -79,25 +79,23 @@ pub fn handle(req: &ApiRequest, cfg: &Config, out: &mut Outlet) -> Served {
             keep: cfg.db_prepared_statements,
             log: cfg.log_query,
         };
-        let role = cache
-            .role_settings
-            .get(&auth.role)
-            .cloned()
-            .unwrap_or_default();
+        // Borrowed from the cache: most roles have no settings, and a request copies none.
+        let role = cache.role_settings.get(&auth.role);
+        let role_settings = role.map_or(&[][..], |r| r.settings.as_slice());
         // A function's level, else the role's (PostgREST's order).
-        match plan.isolation().or(role.isolation) {
+        match plan.isolation().or(role.and_then(|r| r.isolation)) {
             // This transaction has its snapshot already, so its level is set: the plan runs
             // in a new one, begun at that level.
             Some(level) => Ok(Step::Isolated(
                 Box::new(plan),
                 statements,
                 level,
-                role.settings,
+                role_settings.to_vec(),
             )),
             None => {
                 let caller = Caller {
                     auth: &auth,
-                    role_settings: &role.settings,
+                    role_settings,
                 };
                 execute(req, cfg, caller, &plan, statements, &mut timings, out).map(Step::Done)
             }

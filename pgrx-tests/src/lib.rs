@@ -28,17 +28,7 @@ static STARTED: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
 extern "C" fn stop_all() {
     if let Ok(list) = STARTED.lock() {
         for (bin, data) in list.iter() {
-            let _ = as_postgres(
-                &bin.join("pg_ctl"),
-                &[
-                    "stop",
-                    "-m",
-                    "immediate",
-                    "-w",
-                    "-D",
-                    &data.to_string_lossy(),
-                ],
-            );
+            stop_immediately(bin, data);
         }
     }
 }

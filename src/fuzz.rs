@@ -339,7 +339,7 @@ where
     loop {
         // A runner stops after `cases` successes: a fresh one per round, on the same stream.
         let mut runner = TestRunner::new_with_rng(config.clone(), rng);
-        if let Err(e) = runner.run(&strategy, &counted) {
+        if let Err(e) = runner.run(&strategy, counted) {
             panic!("fuzz target {name} found: {e}");
         }
         rng = runner.new_rng();

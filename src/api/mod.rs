@@ -211,10 +211,10 @@ impl ApiRequest {
         let raw_pairs = query_pairs(query.unwrap_or(""));
         let pairs: Vec<(String, String)> = raw_pairs
             .iter()
-            .cloned()
             // A function's argument may be empty (`?a=`); a bare `?a` is nothing, as for
             // PostgREST (which only reads parameters that have a value).
-            .filter(|(_, v)| !calls_with_query || v.is_some())
+            .filter(|&(_, v)| !calls_with_query || v.is_some())
+            .cloned()
             .map(|(k, v)| (k, v.unwrap_or_default()))
             .collect();
         let mut q = read_query(&pairs, calls_with_query)?;

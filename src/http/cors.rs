@@ -210,6 +210,7 @@ mod tests {
     #[test]
     fn served_without_cors() {
         let listed = vec!["http://localhost:3000".to_string()];
+        #[allow(clippy::type_complexity)]
         let cases: &[(&str, &[(&str, &str)], &[String])] = &[
             // No Origin: not CORS at all.
             ("GET", &[], &[]),

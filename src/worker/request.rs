@@ -165,7 +165,7 @@ fn load_schema(cfg: &Config) -> Result<std::rc::Rc<schema::SchemaCache>, Error> 
             })?;
             // A failed check must not cost the cache: it only adds warnings.
             if let Err(e) =
-                transaction::subtransaction(|| Spi::connect(|client| exposure::warn(&client, cfg)))
+                transaction::subtransaction(|| Spi::connect(|client| exposure::warn(client, cfg)))
             {
                 pgrx::warning!("budgetbee: could not check what the API exposes: {e:?}");
             }

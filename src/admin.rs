@@ -75,7 +75,8 @@ fn timestamp(us: i64) -> Option<pgrx::datetime::TimestampWithTimeZone> {
     (us > 0).then(|| pgrx::datetime::to_timestamp(us as f64 / 1e6))
 }
 
-/// One row per worker: its state, requests served, the request in progress, its schema cache
+/// One row per worker: its state, requests served and waiting, client connections open, the
+/// request in progress, its schema cache
 /// and its `jwks_url` keys.
 #[pg_extern(volatile, parallel_safe)]
 #[allow(clippy::type_complexity)]
@@ -87,6 +88,7 @@ fn status() -> TableIterator<
         name!(state, String),
         name!(requests, i64),
         name!(waiting, i32),
+        name!(connections, i32),
         name!(method, Option<String>),
         name!(path, Option<String>),
         name!(
@@ -123,6 +125,7 @@ fn status() -> TableIterator<
                 w.state.name().to_string(),
                 w.requests as i64,
                 w.waiting as i32,
+                w.connections as i32,
                 method,
                 path,
                 started,
@@ -201,7 +204,7 @@ fn exposure() -> TableIterator<
     ),
 > {
     let cfg = crate::config::Config::load();
-    let listed = Spi::connect(|client| crate::exposure::list(&client, &cfg));
+    let listed = Spi::connect(|client| crate::exposure::list(client, &cfg));
     let rows = match listed {
         Ok(rows) => rows,
         Err(e) => pgrx::error!("budgetbee.exposure(): {e:?}"),

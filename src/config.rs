@@ -44,6 +44,8 @@ static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024
 static SERVER_STREAM_ROWS: GucSetting<i32> = GucSetting::<i32>::new(1000);
 static SERVER_MAX_HEADER_BYTES: GucSetting<i32> = GucSetting::<i32>::new(100 * 1024);
 static SERVER_HEADER_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(30);
+static SERVER_HAND_OFF: GucSetting<bool> = GucSetting::<bool>::new(true);
+static SERVER_MAX_CONNECTIONS: GucSetting<i32> = GucSetting::<i32>::new(1000);
 static DB_POOL_ACQUISITION_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(10);
 static DB_TX_END: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(Some(c"commit"));
 static DB_AGGREGATES_ENABLED: GucSetting<bool> = GucSetting::<bool>::new(false);
@@ -78,6 +80,11 @@ pub static MAX_HEADER_BYTES: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(100 * 1024);
 pub static HEADER_TIMEOUT_SECS: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(30);
+/// `server_max_connections`, for the I/O thread likewise.
+pub static MAX_CONNECTIONS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(1000);
+/// `server_hand_off`, for the I/O thread likewise.
+pub static HAND_OFF: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 /// How long a request may wait for a worker's main thread, for the I/O thread likewise.
 pub static ACQUISITION_TIMEOUT_SECS: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(10);
@@ -235,12 +242,14 @@ impl Config {
             (&MAX_HEADER_BYTES, &SERVER_MAX_HEADER_BYTES, 8192),
             (&HEADER_TIMEOUT_SECS, &SERVER_HEADER_TIMEOUT, 1),
             (&ACQUISITION_TIMEOUT_SECS, &DB_POOL_ACQUISITION_TIMEOUT, 1),
+            (&MAX_CONNECTIONS, &SERVER_MAX_CONNECTIONS, 1),
         ] {
             copy.store(
                 setting.get().max(least) as usize,
                 std::sync::atomic::Ordering::Relaxed,
             );
         }
+        HAND_OFF.store(SERVER_HAND_OFF.get(), std::sync::atomic::Ordering::Relaxed);
         let origins = split_list(
             &SERVER_CORS_ALLOWED_ORIGINS
                 .get()
@@ -600,6 +609,24 @@ pub fn define_gucs() {
         &SERVER_HEADER_TIMEOUT,
         1,
         3600,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.server_max_connections",
+        c"Most client connections one worker holds open; at the limit it accepts no more until one closes.",
+        c"Default 1000. Further connections wait in the listening socket's backlog for any worker.",
+        &SERVER_MAX_CONNECTIONS,
+        1,
+        1_000_000,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.server_hand_off",
+        c"A request arriving on a connection whose worker is busy is relayed to an idle worker instead of waiting.",
+        c"Keep-alive connections stay with the worker that accepted them; this keeps them from waiting behind its slow requests.",
+        &SERVER_HAND_OFF,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -327,6 +327,23 @@ impl Stats {
         running > 0
     }
 
+    /// A running worker other than `mine` that could serve a request at once (idle, nothing
+    /// queued), looked for from a rotating start so relayed requests spread over the idle ones.
+    pub fn idle_sibling(&self, mine: i32) -> Option<i32> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let start = NEXT.fetch_add(1, Ordering::Relaxed);
+        (0..MAX_WORKERS)
+            .map(|k| (start + k) % MAX_WORKERS)
+            .find(|&i| {
+                let w = &self.workers[i];
+                i as i32 + 1 != mine
+                    && w.pid.load(Ordering::Relaxed) != 0
+                    && State::from(w.state.load(Ordering::Relaxed)) == State::Idle
+                    && w.waiting.load(Ordering::Relaxed) == 0
+            })
+            .map(|i| i as i32 + 1)
+    }
+
     /// Every slot a worker has used, with its 1-based index.
     pub fn workers(&self) -> Vec<(i32, WorkerStatus)> {
         self.workers
@@ -345,6 +362,7 @@ pub struct WorkerStatus {
     pub state: State,
     pub requests: u64,
     pub waiting: u32,
+    pub connections: u32,
     pub heartbeat_us: i64,
     /// The request in progress (busy only).
     pub current: Option<(String, String, i64)>,
@@ -406,6 +424,12 @@ impl WorkerSlot {
                 })
                 .ok();
         }
+    }
+
+    /// The main thread is serving a request or has some queued: a new one would wait.
+    pub fn occupied(&self) -> bool {
+        State::from(self.state.load(Ordering::Relaxed)) == State::Busy
+            || self.waiting.load(Ordering::Relaxed) > 0
     }
 
     pub fn connections(&self) -> u32 {
@@ -480,6 +504,7 @@ impl WorkerSlot {
             state,
             requests: self.requests.load(Ordering::Relaxed),
             waiting: self.waiting.load(Ordering::Relaxed),
+            connections: self.connections.load(Ordering::Relaxed),
             heartbeat_us: self.heartbeat_us.load(Ordering::Relaxed),
             current,
             schema_generation: self.schema_generation.load(Ordering::Relaxed),

@@ -490,6 +490,18 @@ impl Conn {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> HttpResponse {
+        self.write_request(method, path, headers, body);
+        self.read_response(method == "HEAD")
+    }
+
+    /// Sends a request and does not wait for its answer (to hang up on it, say).
+    pub fn write_request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) {
         let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n");
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
@@ -501,7 +513,6 @@ impl Conn {
         let mut bytes = req.into_bytes();
         bytes.extend_from_slice(body.unwrap_or_default());
         self.reader.get_mut().write_all(&bytes).unwrap();
-        self.read_response(method == "HEAD")
     }
 
     fn read_line(&mut self) -> String {
@@ -721,7 +732,7 @@ extern "C" fn stop_demos() {
             std::thread::sleep(Duration::from_millis(50));
         }
         // Killed before its trap was set (still starting), or stuck: stop the cluster directly.
-        stop_immediately(&bin, &data);
+        stop_immediately(bin, data);
     }
 }
 

@@ -151,3 +151,50 @@ fn a_slow_head_is_dropped_without_holding_anyone_up() {
         "dropped after {closed:?} (server_header_timeout = 1 s)"
     );
 }
+
+#[test]
+fn a_worker_holds_at_most_server_max_connections() {
+    // One worker, at most two connections: a third waits in the backlog, unanswered, until
+    // one of the two closes; then it is served.
+    static C: OnceLock<Cluster> = OnceLock::new();
+    let c = C.get_or_init(|| {
+        ClusterBuilder::new("request-limits-conns")
+            .pool(1)
+            .setting("budgetbee.server_max_connections", "2")
+            .fixture(FIXTURE)
+            .start()
+    });
+    c.wait_for_workers(1);
+    let mut first = budgetbee_e2e::Conn::open(c.http_port);
+    let mut second = budgetbee_e2e::Conn::open(c.http_port);
+    assert_eq!(first.send("GET", "/items", &[]).status, 200);
+    assert_eq!(second.send("GET", "/items", &[]).status, 200);
+    assert!(budgetbee_e2e::eventually(Duration::from_secs(5), || c
+        .psql("SELECT sum(connections) FROM budgetbee.status()")
+        == "2"));
+
+    let mut third = TcpStream::connect(("127.0.0.1", c.http_port)).unwrap();
+    third
+        .write_all(b"GET /items HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_millis(700)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    assert!(
+        third.read(&mut buf).is_err(),
+        "a third connection was served while two were open"
+    );
+    drop(first);
+    third
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut out = Vec::new();
+    let _ = third.read_to_end(&mut out);
+    assert!(
+        String::from_utf8_lossy(&out).starts_with("HTTP/1.1 200 OK"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    assert_eq!(second.send("GET", "/items", &[]).status, 200);
+}

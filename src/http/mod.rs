@@ -4,6 +4,7 @@
 
 mod admin;
 mod cors;
+mod handoff;
 mod lenient;
 
 use crate::api::ApiRequest;
@@ -131,6 +132,7 @@ impl IoThread {
         admin: Option<std::net::TcpListener>,
         jobs: mpsc::Sender<Job>,
         wake: Arc<Wake>,
+        index: i32,
         slot: Option<&'static WorkerSlot>,
         abandon: Abandon,
     ) -> std::io::Result<IoThread> {
@@ -149,7 +151,16 @@ impl IoThread {
                             if let Some(admin) = admin {
                                 tokio::spawn(admin::serve(admin, shutdown_rx.clone()));
                             }
-                            serve(socket, jobs, wake.clone(), slot, abandon, shutdown_rx).await
+                            serve(
+                                socket,
+                                jobs,
+                                wake.clone(),
+                                index,
+                                slot,
+                                abandon,
+                                shutdown_rx,
+                            )
+                            .await
                         })
                     });
                 if let Err(e) = result {
@@ -237,6 +248,7 @@ async fn serve(
     socket: std::net::TcpListener,
     jobs: mpsc::Sender<Job>,
     wake: Arc<Wake>,
+    index: i32,
     slot: Option<&'static WorkerSlot>,
     abandon: Arc<Abandon>,
     mut shutdown: watch::Receiver<bool>,
@@ -245,6 +257,28 @@ async fn serve(
     let load: Load = Arc::new(watch::channel(0usize).0);
     let mut load_rx = load.subscribe();
     let graceful = GracefulShutdown::new();
+    let handover = Handover {
+        jobs,
+        wake,
+        index,
+        slot,
+        peer: None,
+        abandon,
+    };
+    match handoff::bind(index) {
+        Ok(relays) => {
+            tokio::spawn(serve_relayed(
+                relays,
+                handover.clone(),
+                load.clone(),
+                shutdown.clone(),
+            ));
+        }
+        // Not elog: this thread may not call Postgres. stderr reaches the server log.
+        Err(e) => eprintln!(
+            "budgetbee worker {index}: no hand-off socket ({e}); serving only its own connections"
+        ),
+    }
 
     'accepting: loop {
         // Accept while idle, so that new connections go to idle workers; and while every
@@ -257,7 +291,12 @@ async fn serve(
         let overloaded = load_now > 0
             && load_now <= OVERLOAD_QUEUE
             && slot.is_some_and(|s| crate::stats::stats().all_busy_and_fewest(s.connections()));
-        if load_now > 0 && !overloaded {
+        // At server_max_connections, new connections are left to siblings (or the backlog).
+        let full = slot.is_some_and(|s| {
+            s.connections() as usize
+                >= crate::config::MAX_CONNECTIONS.load(std::sync::atomic::Ordering::Relaxed)
+        });
+        if full || (load_now > 0 && !overloaded) {
             tokio::select! {
                 _ = shutdown.changed() => break 'accepting,
                 changed = load_rx.changed() => if changed.is_err() { break 'accepting },
@@ -274,26 +313,14 @@ async fn serve(
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     let fresh = Fresh::new(&load);
-                    let (jobs, wake, load, fresh2) = (jobs.clone(), wake.clone(), load.clone(), fresh.clone());
-                    let abandon = abandon.clone();
+                    let (load2, fresh2) = (load.clone(), fresh.clone());
+                    let to = Handover { peer: Some(peer.ip()), ..handover.clone() };
                     let service = service_fn(move |req| {
-                        let to = Handover { jobs: jobs.clone(), wake: wake.clone(), slot, peer: peer.ip(), abandon: abandon.clone() };
-                        handle(req, to, load.clone(), fresh2.clone())
+                        handle(req, to.clone(), load2.clone(), Some(fresh2.clone()))
                     });
-                    let relaxed = std::sync::atomic::Ordering::Relaxed;
-                    let max_head = crate::config::MAX_HEADER_BYTES.load(relaxed);
-                    let head_timeout = crate::config::HEADER_TIMEOUT_SECS.load(relaxed) as u64;
-                    // hyper answers a head over max_buf_size with 431 and a target over 65,534
-                    // bytes with 414, and drops a client whose head takes longer than the
-                    // timeout (a slowloris), all on this thread without the main thread.
-                    let conn = http1::Builder::new()
-                        .timer(TokioTimer::new())
-                        .keep_alive(true)
-                        .title_case_headers(true)
-                        .max_buf_size(max_head)
-                        .header_read_timeout(Duration::from_secs(head_timeout))
-                        .serve_connection(TokioIo::new(lenient::LenientTarget::new(stream)), service);
-                    let conn = graceful.watch(conn);
+                    let conn = graceful.watch(
+                        builder().serve_connection(TokioIo::new(lenient::LenientTarget::new(stream)), service),
+                    );
                     let on_close = fresh.clone();
                     if let Some(slot) = slot {
                         slot.connection(true);
@@ -324,13 +351,54 @@ async fn serve(
     Ok(())
 }
 
-/// Where a request goes once read: the main thread's queue, its wake fd, this worker's
-/// statistics slot, and who sent it.
+/// The HTTP/1.1 server for one connection. hyper answers a head over max_buf_size with 431 and
+/// a target over 65,534 bytes with 414, and drops a client whose head takes longer than the
+/// timeout (a slowloris), all on this thread without the main thread.
+fn builder() -> http1::Builder {
+    let relaxed = std::sync::atomic::Ordering::Relaxed;
+    let max_head = crate::config::MAX_HEADER_BYTES.load(relaxed);
+    let head_timeout = crate::config::HEADER_TIMEOUT_SECS.load(relaxed) as u64;
+    let mut b = http1::Builder::new();
+    b.timer(TokioTimer::new())
+        .keep_alive(true)
+        .title_case_headers(true)
+        .max_buf_size(max_head)
+        .header_read_timeout(Duration::from_secs(head_timeout));
+    b
+}
+
+/// Requests siblings relay to this worker (see `handoff`), one connection each; they count
+/// in this worker's load like its own clients' requests.
+async fn serve_relayed(
+    relays: tokio::net::UnixListener,
+    to: Handover,
+    load: Load,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            accepted = relays.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let (to, load) = (to.clone(), load.clone());
+                    let service = service_fn(move |req| handle(req, to.clone(), load.clone(), None));
+                    tokio::spawn(builder().serve_connection(TokioIo::new(stream), service));
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+        }
+    }
+}
+
+/// Where a request goes once read: the main thread's queue, its wake fd, this worker's number
+/// and statistics slot, and who sent it (`None`: a sibling relayed it, and says who).
+#[derive(Clone)]
 struct Handover {
     jobs: mpsc::Sender<Job>,
     wake: Arc<Wake>,
+    index: i32,
     slot: Option<&'static WorkerSlot>,
-    peer: std::net::IpAddr,
+    peer: Option<std::net::IpAddr>,
     abandon: Arc<Abandon>,
 }
 
@@ -359,14 +427,29 @@ async fn handle(
     req: hyper::Request<Incoming>,
     to: Handover,
     load: Load,
-    fresh: Fresh,
+    fresh: Option<Fresh>,
 ) -> Result<hyper::Response<Body>, Infallible> {
-    fresh.release();
+    if let Some(fresh) = fresh {
+        fresh.release();
+    }
+    if to.peer.is_none() && to.slot.is_some_and(|s| s.occupied()) {
+        // Relayed here as idle, but no longer: refused, so the sibling offers it elsewhere.
+        return Ok(handoff::busy().map(Body::Whole));
+    }
     let received = std::time::Instant::now();
-    let head = req.method() == hyper::Method::HEAD;
-    let headers: Vec<(String, String)> = req
-        .headers()
+    let (parts, body) = req.into_parts();
+    let head = parts.method == hyper::Method::HEAD;
+    let relayed_for = match to.peer {
+        Some(_) => None,
+        None => parts
+            .headers
+            .get(handoff::PEER_HEADER)
+            .and_then(|v| v.to_str().ok()?.parse().ok()),
+    };
+    let headers: Vec<(String, String)> = parts
+        .headers
         .iter()
+        .filter(|(k, _)| to.peer.is_some() || k.as_str() != handoff::PEER_HEADER)
         .map(|(k, v)| {
             (
                 k.as_str().to_string(),
@@ -380,7 +463,7 @@ async fn handle(
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
-    let method = req.method().as_str().to_string();
+    let method = parts.method.as_str().to_string();
     let cors = {
         let allowed = crate::config::CORS_ALLOWED_ORIGINS
             .read()
@@ -392,25 +475,44 @@ async fn handle(
         cors::Cors::Actual(extra) => extra,
         cors::Cors::Off => Vec::new(),
     };
-    let path = req.uri().path().to_string();
-    let query = req.uri().query().map(str::to_string);
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().map(str::to_string);
     let mut meta = RequestMeta {
-        target: req
-            .uri()
+        target: parts
+            .uri
             .path_and_query()
             .map_or_else(|| path.clone(), |pq| pq.as_str().to_string()),
-        version: match req.version() {
+        version: match parts.version {
             hyper::Version::HTTP_10 => "HTTP/1.0",
             _ => "HTTP/1.1",
         },
-        peer: Some(to.peer),
+        peer: to.peer.or(relayed_for),
         referer: header("referer"),
         user_agent: header("user-agent"),
         received,
         parse: Duration::ZERO,
         method: method.clone(),
     };
-    let request = match read_body(req).await {
+    let body = read_body(&parts.headers, body).await;
+    if let (Some(peer), Ok(body)) = (to.peer, &body)
+        && waited_in_vain(&to, &parts).await
+        && let Some((answer, relay)) = handoff::offer(
+            handoff::Relayable {
+                parts: &parts,
+                body,
+                peer,
+            },
+            || crate::stats::stats().idle_sibling(to.index),
+        )
+        .await
+    {
+        // The sibling answered CORS, logged and counted it.
+        return Ok(answer.map(|body| Body::Relayed {
+            body,
+            _relay: relay,
+        }));
+    }
+    let request = match body {
         Ok(body) => ApiRequest::parse(&method, &path, query.as_deref(), &headers, body)
             .map_err(|e| response::error(&e, false)),
         Err(e) => Err(response::error(&e, false)),
@@ -475,24 +577,46 @@ async fn handle(
     Ok(into_hyper(reply, head, Some(in_flight), watch))
 }
 
+/// How long a request on a busy worker waits for it before looking for an idle sibling: most
+/// requests take a millisecond or two, and relaying costs CPU both workers could spend serving
+/// (measured under saturation, relaying at once lowered throughput and raised p99).
+const HAND_OFF_AFTER: Duration = Duration::from_millis(5);
+
+/// Whether this worker still could not take the request after HAND_OFF_AFTER (its main thread
+/// busy or with requests queued), so an idle sibling should: only for this worker's own
+/// clients (a request is relayed once at most), over HTTP/1.1 (what the relay speaks).
+async fn waited_in_vain(to: &Handover, parts: &hyper::http::request::Parts) -> bool {
+    let Some(slot) = to.slot else { return false };
+    if !handoff::enabled() || parts.version != hyper::Version::HTTP_11 {
+        return false;
+    }
+    let deadline = tokio::time::Instant::now() + HAND_OFF_AFTER;
+    while slot.occupied() {
+        if tokio::time::Instant::now() >= deadline {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    false
+}
+
 /// How long a client may take to send its body once the headers arrived.
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The request body, bounded by `budgetbee.server_max_body_bytes`: a declared length over the
 /// limit is refused before reading anything, a body that grows past it as soon as it does, and
 /// one that stops arriving after BODY_TIMEOUT.
-async fn read_body(req: hyper::Request<Incoming>) -> Result<Bytes, Error> {
+async fn read_body(headers: &hyper::HeaderMap, body: Incoming) -> Result<Bytes, Error> {
     use http_body_util::{BodyExt, Limited};
     let limit = crate::config::MAX_BODY_BYTES.load(std::sync::atomic::Ordering::Relaxed);
-    let declared = req
-        .headers()
+    let declared = headers
         .get(hyper::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(Error::payload_too_large(limit));
     }
-    match tokio::time::timeout(BODY_TIMEOUT, Limited::new(req.into_body(), limit).collect()).await {
+    match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, limit).collect()).await {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
             Err(Error::payload_too_large(limit))
@@ -513,6 +637,11 @@ enum Body {
         ended: bool,
         _in_flight: Option<InFlight>,
         watch: Option<Watch>,
+    },
+    /// A sibling's answer, relayed as it arrives.
+    Relayed {
+        body: Incoming,
+        _relay: handoff::Relay,
     },
 }
 
@@ -557,6 +686,7 @@ impl hyper::body::Body for Body {
                     }
                 })
             }
+            Body::Relayed { body, .. } => handoff::poll_relayed(std::pin::Pin::new(body), cx),
         }
     }
 
@@ -564,6 +694,7 @@ impl hyper::body::Body for Body {
         match self {
             Body::Whole(full) => full.is_end_stream(),
             Body::Streamed { ended, .. } => *ended,
+            Body::Relayed { body, .. } => hyper::body::Body::is_end_stream(body),
         }
     }
 
@@ -571,6 +702,7 @@ impl hyper::body::Body for Body {
         match self {
             Body::Whole(full) => full.size_hint(),
             Body::Streamed { .. } => hyper::body::SizeHint::default(),
+            Body::Relayed { body, .. } => hyper::body::Body::size_hint(body),
         }
     }
 }

@@ -112,7 +112,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     // The I/O thread must exist before signals are unblocked, so it inherits the fully blocked
     // mask and SIGTERM/SIGHUP/SIGINT are always delivered to this (main) thread.
     let abandon = crate::threads::Abandon::for_this_thread();
-    let io = http::IoThread::spawn(socket, admin, jobs_tx, wake.clone(), slot, abandon)
+    let io = http::IoThread::spawn(socket, admin, jobs_tx, wake.clone(), index, slot, abandon)
         .unwrap_or_else(|e| panic!("budgetbee: could not start the I/O thread: {e}"));
     BackgroundWorker::attach_signal_handlers(SignalWakeFlags::SIGHUP | SignalWakeFlags::SIGTERM);
 

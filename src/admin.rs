@@ -12,22 +12,35 @@ fn version() -> &'static str {
 
 /// Makes every budgetbee worker reload its schema cache before its next request, like
 /// PostgREST's `NOTIFY pgrst, 'reload schema'`. Rarely needed: DDL is followed automatically.
-/// Takes effect when the calling transaction commits.
+/// Takes effect when the calling transaction commits; on a hot standby (which follows the
+/// primary's DDL by itself), at once.
 #[pg_extern(volatile)]
 fn reload_schema() {
-    crate::schema::broadcast_reload();
+    if crate::exec::transaction::in_recovery() {
+        crate::schema::SCHEMA_RELOADS
+            .get()
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        wake_workers();
+    } else {
+        crate::schema::broadcast_reload();
+    }
 }
 
 /// Makes every worker fetch `budgetbee.jwks_url` again, at once, and before verifying its next
 /// token (key rotation at the issuer, without waiting for the refresh interval).
 #[pg_extern(volatile)]
-#[allow(unsafe_code)] // FFI edge: waking the workers' latches.
 fn reload_jwks() {
     crate::auth::JWKS_RELOADS
         .get()
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // An idle worker would otherwise notice only at its next idle tick (up to a second), and an
     // issuer outage beginning in that second would leave it on the withdrawn keys.
+    wake_workers();
+}
+
+/// Sets every worker's latch, so each acts on what was just asked of it now.
+#[allow(unsafe_code)] // FFI edge: waking the workers' latches.
+fn wake_workers() {
     for (_, w) in crate::stats::stats().workers() {
         // SAFETY: ProcArray lookup under its own lock; SetLatch on a live PGPROC's latch is
         // safe from any backend (a pid that just exited yields NULL).

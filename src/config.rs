@@ -38,6 +38,7 @@ static JWKS_URL: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::ne
 static JWKS_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(300);
 static JWKS_MIN_REFRESH_INTERVAL: GucSetting<i32> = GucSetting::<i32>::new(10);
 static DB_PRE_REQUEST: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
+static PRIMARY_URL: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 static SERVER_CORS_ALLOWED_ORIGINS: GucSetting<Option<CString>> =
     GucSetting::<Option<CString>>::new(None);
 static SERVER_MAX_BODY_BYTES: GucSetting<i32> = GucSetting::<i32>::new(10 * 1024 * 1024);
@@ -191,6 +192,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// `db-pre-request`: a function called after the request settings, before the query.
     pub db_pre_request: Option<String>,
+    /// `primary_url`: where a hot standby sends writes (PGRST901's hint and `Location`).
+    pub primary_url: Option<String>,
     pub jwt_secret_is_base64: bool,
     pub jwt_aud: Option<String>,
     pub jwt_role_claim_key: String,
@@ -279,6 +282,7 @@ impl Config {
             db_authenticated_role: non_empty(DB_AUTHENTICATED_ROLE.get().map(lossy)),
             jwt_secret: non_empty(JWT_SECRET.get().map(lossy)),
             db_pre_request: non_empty(DB_PRE_REQUEST.get().map(lossy)),
+            primary_url: non_empty(PRIMARY_URL.get().map(lossy)),
             jwt_secret_is_base64: JWT_SECRET_IS_BASE64.get(),
             jwt_aud: non_empty(JWT_AUD.get().map(lossy)),
             jwt_role_claim_key: non_empty(JWT_ROLE_CLAIM_KEY.get().map(lossy))
@@ -553,6 +557,14 @@ pub fn define_gucs() {
         c"Function called in every request after its settings, before the query (PGRST_DB_PRE_REQUEST).",
         c"schema.function; it may raise to refuse the request or set response.headers.",
         &DB_PRE_REQUEST,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_string_guc(
+        c"budgetbee.primary_url",
+        c"On a hot standby: the primary's API URL, named in the 405 PGRST901 a write gets and given as its Location.",
+        c"e.g. http://db-primary:3000. Unset: the error names no URL.",
+        &PRIMARY_URL,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -4,6 +4,9 @@
 
 use serde_json::Value;
 
+/// PGRST901's code (see `Error::standby_write`).
+pub const STANDBY_WRITE: &str = "PGRST901";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// An error PostgREST itself defines (`PGRSTxxx`), with its fixed HTTP status.
@@ -384,6 +387,32 @@ impl Error {
         ))
     }
 
+    /// PGRST901, budgetbee's own: a hot standby refuses a request that would write, before
+    /// running anything. `primary`: where the request should go instead, when known.
+    pub fn standby_write(method: &str, path: &str, primary: Option<&str>) -> Error {
+        Error::api(
+            405,
+            STANDBY_WRITE,
+            "This server is a read-only hot standby: it cannot run a request that writes.",
+        )
+        .with_details(format!(
+            "{method} {path} writes; a standby serves GET and HEAD, and POST calls of STABLE or \
+             IMMUTABLE functions."
+        ))
+        .with_hint(Some(match primary {
+            Some(url) => format!("Send it to the primary, {url} (see Location)."),
+            None => "Send it to the primary server.".to_string(),
+        }))
+    }
+
+    /// A query a hot standby cancelled because replaying the primary's WAL needed what it
+    /// held: nothing wrong with the request, which may simply be sent again.
+    pub fn is_recovery_conflict(&self) -> bool {
+        matches!(self, Error::Pg { sqlstate, message, .. }
+            if (sqlstate == "40001" || sqlstate == "40P01")
+                && message.contains("conflict with recovery"))
+    }
+
     /// PGRST003: no worker took the request within `db_pool_acquisition_timeout`.
     pub fn pool_timeout() -> Error {
         Error::api(
@@ -457,6 +486,8 @@ pub fn sqlstate_status(code: &str, message: &str, authenticated: bool) -> u16 {
             };
         }
         "53400" => return 500,
+        // Cancelled by a hot standby's replay (PostgREST: 500 for class 40): try again.
+        "40001" | "40P01" if message.contains("conflict with recovery") => return 503,
         "57P01" => return 503,
         "P0001" => return 400,
         "42883" => {
@@ -522,6 +553,11 @@ mod unit {
             ("21000", "UPDATE requires a WHERE clause", true, 400),
             ("21000", "more than one row", true, 500),
             ("57014", "canceling statement", true, 500),
+            // Class 40 is 500 as in PostgREST, but a standby's replay cancelling a query is
+            // a 503 to retry.
+            ("40001", "could not serialize access due to concurrent update", true, 500),
+            ("40P01", "deadlock detected", true, 500),
+            ("40001", "canceling statement due to conflict with recovery", true, 503),
             ("XX000", "", true, 500),
         ] {
             assert_eq!(sqlstate_status(code, msg, authed), status, "{code} {msg}");

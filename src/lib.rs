@@ -10,6 +10,7 @@
 
 use auth::JWKS_RELOADS;
 use pgrx::prelude::*;
+use schema::SCHEMA_RELOADS;
 use stats::STATS;
 
 mod admin;
@@ -56,6 +57,7 @@ pub extern "C-unwind" fn _PG_init() {
     }
     config::define_gucs();
     pgrx::pg_shmem_init!(JWKS_RELOADS);
+    pgrx::pg_shmem_init!(SCHEMA_RELOADS);
     pgrx::pg_shmem_init!(STATS = stats::initial());
     schema::install_notify_hook();
     worker::register();

@@ -324,6 +324,100 @@ impl ClusterBuilder {
 }
 
 impl Cluster {
+    /// A hot standby of this cluster, streaming from it: `pg_basebackup` of its data directory
+    /// into `name`'s (standby.signal and primary_conninfo written here: `-R` adds options,
+    /// such as libpq 17's `sslnegotiation`, that an older libpq in the walreceiver refuses), with its own port and API port and `settings` appended (e.g.
+    /// `max_standby_streaming_delay`); started, its workers serving.
+    pub fn standby(&self, name: &str, pool: u32, settings: &[(&str, &str)]) -> Cluster {
+        let root = e2e_root();
+        let dir = root.join(format!(
+            "{}-{name}",
+            self.dir.file_name().unwrap().to_string_lossy()
+        ));
+        discard_cluster(&self.bin, &dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let chown = Command::new("chown")
+            .args(["postgres:", &dir.to_string_lossy()])
+            .status()
+            .unwrap();
+        assert!(chown.success(), "chown {}", dir.display());
+        let data = dir.join("data");
+        let port = self.pg_port.to_string();
+        check(
+            as_postgres(
+                &self.bin.join("pg_basebackup"),
+                &[
+                    "-h",
+                    &self.dir.to_string_lossy(),
+                    "-p",
+                    &port,
+                    "-U",
+                    "postgres",
+                    "-D",
+                    &data.to_string_lossy(),
+                    "-X",
+                    "stream",
+                    "-c",
+                    "fast",
+                ],
+            ),
+            "pg_basebackup",
+        );
+        let standby = Cluster {
+            dir: dir.clone(),
+            data: data.clone(),
+            bin: self.bin.clone(),
+            pg_port: free_port(),
+            http_port: free_port(),
+            env: self.env.clone(),
+        };
+        let mut conf = format!(
+            "\nport = {}\nunix_socket_directories = '{}'\nbudgetbee.server_port = {}\n\
+             budgetbee.db_pool = {pool}\nhot_standby = on\n\
+             primary_conninfo = 'host={} port={} user=postgres application_name={name}'\n",
+            standby.pg_port,
+            dir.display(),
+            standby.http_port,
+            self.dir.display(),
+            self.pg_port
+        );
+        std::fs::write(data.join("standby.signal"), "").unwrap();
+        for (k, v) in settings {
+            conf.push_str(&format!("{k} = '{}'\n", v.replace('\'', "''")));
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .unwrap()
+            .write_all(conf.as_bytes())
+            .unwrap();
+        STARTED
+            .lock()
+            .unwrap()
+            .push((standby.bin.clone(), data.clone()));
+        standby.pg_ctl_start();
+        standby.wait_for_workers(pool);
+        standby
+    }
+
+    /// `pg_ctl promote`: a standby becomes a primary (waits until it is).
+    pub fn promote(&self) {
+        check(
+            as_postgres(
+                &self.bin.join("pg_ctl"),
+                &[
+                    "promote",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    &self.data.to_string_lossy(),
+                ],
+            ),
+            "pg_ctl promote",
+        );
+    }
+
     fn pg_ctl_start(&self) {
         let mut cmd = Command::new("runuser");
         cmd.args(["-u", "postgres", "--", "env"]);

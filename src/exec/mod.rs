@@ -132,14 +132,11 @@ impl From<ResultRow> for Executed {
 
 /// Runs `plan` in the current transaction.
 pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<Executed, Error> {
-    let read_only = match plan {
+    if let Plan::Info(_) = plan {
         // OPTIONS answers from the schema cache: nothing runs, not even the request context.
-        Plan::Info(_) => return Ok(ResultRow::default().into()),
-        Plan::Read(_) | Plan::Inspect(_) => true,
-        Plan::Call(p) => p.read_only,
-        Plan::Mutate(_) => false,
-    };
-    if read_only {
+        return Ok(ResultRow::default().into());
+    }
+    if !plan.writes() {
         // GET and HEAD (and calls of functions that are not VOLATILE) run read-only, as
         // PostgREST's BEGIN READ ONLY: a view or function that writes fails with 25006 (405).
         transaction::read_only();

@@ -23,6 +23,14 @@ pub fn read_only() {
     unsafe { pg_sys::XactReadOnly = true };
 }
 
+/// Whether this server is a hot standby still replaying WAL (it turns writable on promotion,
+/// which the next request sees).
+pub fn in_recovery() -> bool {
+    // SAFETY: reads shared memory on the main thread; also completes the switch to writable
+    // after a promotion.
+    unsafe { pg_sys::RecoveryInProgress() }
+}
+
 /// Asks `run` to roll back the current transaction although the request succeeded
 /// (`Prefer: tx=rollback`, `db_tx_end = rollback`).
 pub fn rollback_at_end() {

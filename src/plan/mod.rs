@@ -68,6 +68,16 @@ pub struct ReadPlan {
 }
 
 impl Plan {
+    /// Whether the plan may write: a mutation, or a POST call of a VOLATILE function. The rest
+    /// runs read-only (PostgREST's `BEGIN READ ONLY`), and is all a hot standby serves.
+    pub fn writes(&self) -> bool {
+        match self {
+            Plan::Mutate(_) => true,
+            Plan::Call(p) => !p.read_only,
+            Plan::Read(_) | Plan::Inspect(_) | Plan::Info(_) => false,
+        }
+    }
+
     /// The exposed schema the request works in.
     pub fn schema(&self) -> &str {
         match self {

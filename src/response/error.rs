@@ -55,6 +55,8 @@ pub fn error(e: &Error, authenticated: bool) -> Response {
         ));
     } else if status == 401 {
         headers.push(("WWW-Authenticate".to_string(), "Bearer".to_string()));
+    } else if e.is_recovery_conflict() {
+        headers.push(("Retry-After".to_string(), "1".to_string()));
     }
     Response {
         status,

@@ -274,6 +274,15 @@ impl SchemaCache {
 // they only set a flag (no allocation, no catalog access: that is not allowed there).
 
 static STALE: AtomicBool = AtomicBool::new(true);
+
+/// Bumped by `budgetbee.reload_schema()` on a hot standby, where the relcache broadcast it
+/// sends on a primary cannot be sent (it would be WAL); workers reload when it moves.
+#[allow(unsafe_code)] // FFI edge: a shared-memory counter.
+// SAFETY: initialised once by pg_shmem_init! in `_PG_init`, before any worker starts.
+pub static SCHEMA_RELOADS: pgrx::PgAtomic<AtomicU64> =
+    unsafe { pgrx::PgAtomic::new(c"budgetbee_schema_reloads") };
+/// The value of SCHEMA_RELOADS this worker's cache follows.
+static RELOADS_SEEN: AtomicU64 = AtomicU64::new(0);
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
@@ -332,8 +341,11 @@ pub fn current(
 ) -> Result<Rc<SchemaCache>, Error> {
     let existing = CACHE.with(|c| c.borrow().clone());
     let config_changed = existing.as_ref().is_some_and(|c| c.schemas != schemas);
+    let asked = SCHEMA_RELOADS.get().load(Ordering::Relaxed);
+    let asked_again = RELOADS_SEEN.swap(asked, Ordering::Relaxed) != asked;
     if !STALE.swap(false, Ordering::Relaxed)
         && !config_changed
+        && !asked_again
         && let Some(c) = existing
     {
         return Ok(c);

@@ -20,7 +20,9 @@ use crate::http::{self, Job, RequestMeta};
 use crate::response::Response;
 use crate::stats::{self, Route, State, WorkerSlot};
 use crate::threads::Wake;
-use pgrx::bgworkers::{BackgroundWorker, BackgroundWorkerBuilder, SignalWakeFlags};
+use pgrx::bgworkers::{
+    BackgroundWorker, BackgroundWorkerBuilder, BgWorkerStartTime, SignalWakeFlags,
+};
 use pgrx::prelude::*;
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -78,6 +80,8 @@ pub fn register() {
             .set_function("budgetbee_worker_main")
             .set_argument(i.into_datum())
             .enable_spi_access()
+            // A hot standby serves reads as soon as it is consistent, not only once promoted.
+            .set_start_time(BgWorkerStartTime::ConsistentState)
             .set_restart_time(Some(Duration::from_secs(2)))
             .load();
     }

@@ -74,6 +74,14 @@ pub fn handle(req: &ApiRequest, cfg: &Config, out: &mut Outlet) -> Served {
         let plan = plan::plan(req, &cache, cfg);
         timings.plan = Some(planning.elapsed());
         let plan = plan?;
+        if plan.writes() && transaction::in_recovery() {
+            // Nothing has run: the transaction only read the schema cache.
+            return Err(Error::standby_write(
+                &req.method,
+                &req.path,
+                cfg.primary_url.as_deref(),
+            ));
+        }
         let statements = Statements {
             generation: cache.generation,
             keep: cfg.db_prepared_statements,
@@ -141,7 +149,17 @@ pub fn handle(req: &ApiRequest, cfg: &Config, out: &mut Outlet) -> Served {
         }
     }
     Served {
-        response: outcome.unwrap_or_else(|e: Error| response::error(&e, auth.authenticated)),
+        response: outcome.unwrap_or_else(|e: Error| {
+            let mut r = response::error(&e, auth.authenticated);
+            if e.code() == crate::error::STANDBY_WRITE
+                && let Some(primary) = &cfg.primary_url
+            {
+                // The same request at the primary, for clients that follow it.
+                let location = format!("{}{}", primary.trim_end_matches('/'), req.canonical);
+                r.headers.push(("Location".to_string(), location));
+            }
+            r
+        }),
         role: Some(auth.role),
         timings,
     }

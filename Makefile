@@ -4,7 +4,7 @@ PG ?= 17
 PG_CONFIG ?= $(shell bash -c '. .ci/lib.sh && pg_config_for $(PG)')
 export PG PG_CONFIG
 
-.PHONY: setup build install run tokens test bench fuzz clean
+.PHONY: setup build install run cluster tokens test bench fuzz clean
 
 setup:
 	@.ci/setup
@@ -17,6 +17,11 @@ install: setup
 
 run: install
 	@.ci/run-demo
+
+# `make run`'s cluster as a primary plus two hot standbys (pg_basebackup), each serving the API:
+# 127.0.0.1:5101 (primary), 5102 and 5103 (read-only).
+cluster: install
+	@.ci/run-cluster
 
 # Fresh demo tokens for the cluster `make run` serves (they last an hour).
 tokens:

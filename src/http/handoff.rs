@@ -9,8 +9,9 @@
 //! was read whole first, goes to another idle sibling or, failing that, waits here as before.
 //! A relayed request is never relayed again.
 //!
-//! Each worker listens on `budgetbee.worker.<n>.sock` in the data directory (every backend's
-//! working directory, mode 0700, so only the server's OS user can connect).
+//! Each worker listens on `pg_stat_tmp/budgetbee.worker.<n>.sock` in the data directory (every
+//! backend's working directory, mode 0700, so only the server's OS user can connect; in
+//! pg_stat_tmp, whose contents pg_basebackup skips, so standbys made from it do not copy them).
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -28,12 +29,13 @@ const RELAY_HEADER: &str = "budgetbee-relay";
 const ATTEMPTS: usize = 3;
 
 pub fn socket_path(index: i32) -> String {
-    format!("budgetbee.worker.{index}.sock")
+    format!("pg_stat_tmp/budgetbee.worker.{index}.sock")
 }
 
 /// This worker's Unix listener; a stale file from a worker that died is replaced.
 pub fn bind(index: i32) -> std::io::Result<tokio::net::UnixListener> {
     let path = socket_path(index);
+    let _ = std::fs::create_dir_all("pg_stat_tmp");
     let _ = std::fs::remove_file(&path);
     tokio::net::UnixListener::bind(path)
 }

@@ -44,3 +44,42 @@ demo_user_tokens() {
     echo "$id $(demo_token sign "$keys" EdDSA "$app_url" "$id" "$email" "$org" "$role")"
   done
 }
+
+# Hot standby n of the demo cluster (which must be running): pg_basebackup of it into
+# $dir-standby<n>, socket port pg_port+n, streaming from it, started with the primary's PGRST_*
+# (read from its postmaster) but its own API and admin ports; returns once its API answers.
+demo_start_standby() { # n api-port admin-port primary-api-url
+  local n=$1 api_port=$2 admin_port=$3 primary=$4 sdir="$dir-standby$1" v _
+  local sport=$((pg_port + n)) senv=()
+  demo_stop_standby "$n"
+  rm -rf "$sdir" && mkdir -p "$sdir" && chown postgres: "$sdir"
+  as_pg "$bin/pg_basebackup" -h "$dir" -p "$pg_port" -U postgres -D "$sdir/data" -X stream -c fast
+  # standby.signal and primary_conninfo by hand: -R writes libpq options (sslnegotiation)
+  # that an older libpq in the walreceiver refuses.
+  as_pg touch "$sdir/data/standby.signal"
+  cat >>"$sdir/data/postgresql.conf" <<CONF
+port = $sport
+unix_socket_directories = '$sdir'
+hot_standby = on
+primary_conninfo = 'host=$dir port=$pg_port user=postgres application_name=standby$n'
+budgetbee.primary_url = '$primary'
+CONF
+  while IFS= read -r -d '' v; do
+    case "$v" in PGRST_SERVER_PORT=*|PGRST_ADMIN_SERVER_PORT=*) ;; PGRST_*) senv+=("$v") ;; esac
+  done <"/proc/$(head -1 "$data/postmaster.pid")/environ"
+  as_pg env "${senv[@]}" PGRST_SERVER_PORT="$api_port" PGRST_ADMIN_SERVER_PORT="$admin_port" \
+    "$bin/pg_ctl" -D "$sdir/data" -l "$sdir/server.log" start -w >/dev/null
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$api_port/transactions?limit=0" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "standby $n did not serve on $api_port; see $sdir/server.log" >&2
+  return 1
+}
+
+demo_stop_standby() { # n
+  local sdata="$dir-standby$1/data"
+  if [ -f "$sdata/postmaster.pid" ]; then
+    as_pg "$bin/pg_ctl" -D "$sdata" stop -m fast >/dev/null 2>&1 || true
+  fi
+}

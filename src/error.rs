@@ -555,9 +555,19 @@ mod unit {
             ("57014", "canceling statement", true, 500),
             // Class 40 is 500 as in PostgREST, but a standby's replay cancelling a query is
             // a 503 to retry.
-            ("40001", "could not serialize access due to concurrent update", true, 500),
+            (
+                "40001",
+                "could not serialize access due to concurrent update",
+                true,
+                500,
+            ),
             ("40P01", "deadlock detected", true, 500),
-            ("40001", "canceling statement due to conflict with recovery", true, 503),
+            (
+                "40001",
+                "canceling statement due to conflict with recovery",
+                true,
+                503,
+            ),
             ("XX000", "", true, 500),
         ] {
             assert_eq!(sqlstate_status(code, msg, authed), status, "{code} {msg}");

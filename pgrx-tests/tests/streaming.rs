@@ -1,4 +1,5 @@
-//! Large answers stream: a JSON read answering more than `budgetbee.server_stream_rows` rows is
+//! Large answers stream: a JSON read (or a call of a STABLE or IMMUTABLE function returning
+//! rows) answering more than `budgetbee.server_stream_rows` rows is
 //! sent with chunked transfer encoding as a cursor yields its rows, byte for byte the body the
 //! same request gets built whole (`server_stream_rows = 0`), with the same status and headers
 //! except the framing (`Transfer-Encoding: chunked` instead of `Content-Length`). Smaller
@@ -36,6 +37,11 @@ CREATE TABLE sink (id int PRIMARY KEY, name text, amount numeric(10,2), note tex
 GRANT SELECT ON kinds, big, lines, boom, wide TO anon;
 GRANT INSERT ON sink TO anon;
 GRANT EXECUTE ON FUNCTION slow(wide) TO anon;
+CREATE FUNCTION big_rows(min_id int DEFAULT 0) RETURNS SETOF big LANGUAGE sql STABLE
+  AS $$ SELECT * FROM big WHERE id > min_id ORDER BY id $$;
+CREATE FUNCTION big_table(n int) RETURNS TABLE (id int, label text) LANGUAGE sql IMMUTABLE
+  AS $$ SELECT i, 'row "' || i || '" é' FROM generate_series(1, n) i $$;
+CREATE FUNCTION big_volatile() RETURNS SETOF big LANGUAGE sql VOLATILE AS $$ SELECT * FROM big $$;
 "#;
 
 fn cluster() -> &'static Cluster {
@@ -84,43 +90,77 @@ fn headers_but_framing(r: &HttpResponse) -> Vec<(String, String)> {
 fn streamed_bodies_are_byte_identical_to_whole_ones() {
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let c = cluster();
-    // (path, Prefer, whether the answer is past the 1,000-row threshold)
+    // (request: method, path and for a POST its body; Prefer; whether the answer is past the
+    // 1,000-row threshold)
     let cases: &[(&str, Option<&str>, bool)] = &[
-        ("/big", None, true),
+        ("GET /big", None, true),
         (
-            "/big?select=id,name,kind:kinds(label),lines(qty)&order=id.desc",
+            "GET /big?select=id,name,kind:kinds(label),lines(qty)&order=id.desc",
             None,
             true,
         ),
         (
-            "/big?order=id&offset=10&limit=3000",
+            "GET /big?order=id&offset=10&limit=3000",
             Some("count=exact"),
             true,
         ),
         (
-            "/big?select=id,meta->>k,tags,note&amount=gt.100&order=at.desc",
+            "GET /big?select=id,meta->>k,tags,note&amount=gt.100&order=at.desc",
             None,
             true,
         ),
         (
-            "/big?select=*,kinds!inner(*)&kinds.id=eq.3&order=id",
+            "GET /big?select=*,kinds!inner(*)&kinds.id=eq.3&order=id",
             Some("count=exact"),
             false,
         ),
-        ("/big?limit=1001&order=id", None, true),
-        ("/big?limit=1000&order=id", None, false),
-        ("/big?id=gt.4000", None, false),
-        ("/big?id=gt.3999", None, true),
-        ("/big?offset=4990", Some("count=exact"), false),
+        ("GET /big?limit=1001&order=id", None, true),
+        ("GET /big?limit=1000&order=id", None, false),
+        ("GET /big?id=gt.4000", None, false),
+        ("GET /big?id=gt.3999", None, true),
+        ("GET /big?offset=4990", Some("count=exact"), false),
         (
-            "/lines?select=qty,big(name,kinds(label))&order=qty",
+            "GET /lines?select=qty,big(name,kinds(label))&order=qty",
             None,
             true,
         ),
+        // Sets of rows from STABLE and IMMUTABLE functions stream too, by GET and by POST,
+        // with embeds, filters and counts; a VOLATILE one's never (it would run again).
+        ("GET /rpc/big_rows", None, true),
+        ("GET /rpc/big_rows?min_id=4500", None, false),
+        (
+            "GET /rpc/big_rows?select=id,name,kind:kinds(label)&order=id.desc&limit=2000",
+            None,
+            true,
+        ),
+        (
+            r#"POST /rpc/big_rows {"min_id":10}"#,
+            Some("count=exact"),
+            true,
+        ),
+        (
+            r#"POST /rpc/big_table?label=like.*7*&offset=5 {"n":30000}"#,
+            Some("count=exact"),
+            true,
+        ),
+        (r#"POST /rpc/big_table {"n":1000}"#, None, false),
+        ("GET /rpc/big_volatile", None, false),
     ];
-    let send = |path: &str, prefer: Option<&str>| {
-        let headers: Vec<(&str, &str)> = prefer.iter().map(|p| ("Prefer", *p)).collect();
-        c.request("GET", path, &headers)
+    let send = |request: &str, prefer: Option<&str>| {
+        let mut headers: Vec<(&str, &str)> = prefer.iter().map(|p| ("Prefer", *p)).collect();
+        let (method, rest) = request.split_once(' ').unwrap();
+        match rest.split_once(' ') {
+            Some((path, body)) => {
+                headers.push(("Content-Type", "application/json"));
+                budgetbee_e2e::Conn::open(c.http_port).send_body(
+                    method,
+                    path,
+                    &headers,
+                    Some(body.as_bytes()),
+                )
+            }
+            None => c.request(method, rest, &headers),
+        }
     };
     stream_rows(c, 1000);
     let streamed: Vec<HttpResponse> = cases.iter().map(|(p, pr, _)| send(p, *pr)).collect();

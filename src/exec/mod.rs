@@ -146,7 +146,7 @@ pub fn run(plan: &Plan, ctx: &Context, st: Statements) -> Result<Executed, Error
         match plan {
             Plan::Read(p) => read(p, st),
             Plan::Mutate(p) => mutate(p, st).map(Executed::from),
-            Plan::Call(p) => call(p, st).map(Executed::from),
+            Plan::Call(p) => call(p, st),
             Plan::Inspect(p) => inspect(p, st).map(Executed::from),
             Plan::Info(_) => Ok(ResultRow::default().into()),
         }
@@ -172,7 +172,13 @@ fn read(plan: &ReadPlan, st: Statements) -> Result<Executed, Error> {
     }
     let mut row = ResultRow::decode(st.run(&sql::read(plan))?);
     if plan.stream_after.is_some_and(|n| row.page_total > n) {
-        return streamed(plan, st);
+        let stream = Stream {
+            statements: sql::stream(plan),
+            range: plan.tree.range,
+            counted: plan.count.is_some(),
+            tx: plan.tx,
+        };
+        return streamed(stream, st);
     }
     match plan.count {
         Some(Count::Planned) => row.total = Some(planned_rows(plan, st)?),
@@ -188,20 +194,29 @@ fn read(plan: &ReadPlan, st: Statements) -> Result<Executed, Error> {
     Ok(row.into())
 }
 
-/// A read too large to build whole: its count first (which fixes the page, hence the
-/// headers), then a cursor over its rows on the same snapshot.
-fn streamed(plan: &ReadPlan, st: Statements) -> Result<Executed, Error> {
-    let (count, rows) = sql::stream(plan);
+/// What a streamed answer needs: its count and rows statements, the page asked for, whether
+/// the client asked for the total, and how its transaction ends.
+struct Stream {
+    statements: (Statement, Statement),
+    range: crate::api::Range,
+    counted: bool,
+    tx: TxOutcome,
+}
+
+/// An answer too large to build whole (a read's, or a call's rows): its count first (which
+/// fixes the page, hence the headers), then a cursor over its rows on the same snapshot.
+fn streamed(stream: Stream, st: Statements) -> Result<Executed, Error> {
+    let (count, rows) = stream.statements;
     let mut row = ResultRow::decode(st.run_on(&count, Snapshot::Active)?);
     let total = row.total.unwrap_or(0);
-    let range = plan.tree.range;
+    let range = stream.range;
     let last = range.last.map_or(total - 1, |l| l.min(total - 1));
     row.page_total = (last - range.first + 1).max(0);
-    if plan.count.is_none() {
+    if !stream.counted {
         row.total = None;
     }
     let cursor = st.open(&rows)?;
-    end(plan.tx, st)?;
+    end(stream.tx, st)?;
     Ok(Executed {
         row,
         stream: Some(cursor),
@@ -221,12 +236,21 @@ fn mutate(plan: &MutatePlan, st: Statements) -> Result<ResultRow, Error> {
     finish(row, plan.max_affected, &plan.media, plan.tx, st)
 }
 
-fn call(plan: &CallPlan, st: Statements) -> Result<ResultRow, Error> {
+fn call(plan: &CallPlan, st: Statements) -> Result<Executed, Error> {
     if let Some(explain) = &plan.explain {
-        return explained(sql::call(plan), explain, st);
+        return explained(sql::call(plan), explain, st).map(Executed::from);
     }
     let row = ResultRow::decode(st.run(&sql::call(plan))?);
-    finish(row, plan.max_affected, &plan.media, plan.tx, st)
+    if plan.stream_after.is_some_and(|n| row.page_total > n) {
+        let stream = Stream {
+            statements: sql::call_stream(plan),
+            range: plan.read.range,
+            counted: plan.count,
+            tx: plan.tx,
+        };
+        return streamed(stream, st);
+    }
+    finish(row, plan.max_affected, &plan.media, plan.tx, st).map(Executed::from)
 }
 
 /// The statement's EXPLAIN, one line of text per row (FORMAT JSON gives one), each ending in

@@ -67,6 +67,10 @@ pub struct CallPlan {
     pub max_affected: Option<i64>,
     /// `Prefer: timezone=`, when the database knows the zone.
     pub timezone: Option<String>,
+    /// Rows past which the answer streams (see `ReadPlan::stream_after`); only for sets of
+    /// rows from a function that is not VOLATILE, which may then run again for the count and
+    /// the cursor on the same snapshot and give the same rows.
+    pub stream_after: Option<i64>,
 }
 
 pub fn plan(
@@ -106,6 +110,16 @@ pub fn plan(
     }
     let arguments = arguments(req, &routine, &keys, post);
     let returning = returning(&tree);
+    // Any count on a call is exact.
+    let stream_after = super::stream_after(
+        routine.returns.set
+            && routine.returns.composite
+            && routine.volatility != Volatility::Volatile
+            && req.prefer.max_affected().is_none()
+            && super::streamable(&media, explain.as_ref(), None, invoke == Invoke::Head),
+        &tree,
+        cfg,
+    );
     Ok(CallPlan {
         schema: schema.to_string(),
         arguments,
@@ -127,6 +141,7 @@ pub fn plan(
         max_affected: req.prefer.max_affected(),
         timezone,
         routine,
+        stream_after,
     })
 }
 

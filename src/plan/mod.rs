@@ -152,9 +152,11 @@ pub fn plan(req: &ApiRequest, cache: &SchemaCache, cfg: &Config) -> Result<Plan,
             // PostgREST negotiates once the plan stands: an unknown table or a bad embed is
             // reported whatever the Accept header says.
             let (media, explain) = represent(req, cache, cfg, &name)?;
-            let stream_after = streamable(&media, explain.as_ref(), req.prefer.count, head)
-                .then_some(i64::from(cfg.server_stream_rows))
-                .filter(|&n| n > 0 && tree.range.last.is_none_or(|l| l - tree.range.first >= n));
+            let stream_after = stream_after(
+                streamable(&media, explain.as_ref(), req.prefer.count, head),
+                &tree,
+                cfg,
+            );
             Ok(Plan::Read(ReadPlan {
                 schema,
                 tree,
@@ -191,6 +193,14 @@ fn streamable(
         && explain.is_none()
         && !head
         && matches!(count, None | Some(Count::Exact))
+}
+
+/// `server_stream_rows` for an answer that may stream and whose range lets it pass that many
+/// rows; `None` otherwise.
+fn stream_after(streamable: bool, tree: &ReadNode, cfg: &Config) -> Option<i64> {
+    streamable
+        .then_some(i64::from(cfg.server_stream_rows))
+        .filter(|&n| n > 0 && tree.range.last.is_none_or(|l| l - tree.range.first >= n))
 }
 
 /// `handling=strict` refuses preferences it does not know (PGRST122), a time zone the

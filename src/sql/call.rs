@@ -29,6 +29,14 @@ pub fn call(plan: &CallPlan) -> Statement {
     } else {
         body(plan)
     };
+    // As a read's: at most one row past the threshold, else `exec` streams instead.
+    let read = match plan.stream_after {
+        Some(n) => format!(
+            "SELECT * FROM ({read}) _postgrest_p LIMIT {}::bigint",
+            s.bind((n + 1).to_string())
+        ),
+        None => read,
+    };
     s.text = format!(
         "WITH pgrst_source AS ({source}){count_cte} \
          SELECT {total} AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, \
@@ -37,6 +45,27 @@ pub fn call(plan: &CallPlan) -> Statement {
         super::RESPONSE_SETTINGS
     );
     s
+}
+
+/// A streamed call, as a streamed read (`read::stream`): the count of the filtered rows, then
+/// the rows one JSON value each; the function runs in each, on one snapshot.
+pub fn stream(plan: &CallPlan) -> (Statement, Statement) {
+    let mut count = Statement::default();
+    let called = source(&mut count, plan);
+    let counted = count_query(&mut count, &plan.read);
+    count.text = format!(
+        "WITH pgrst_source AS ({called}) \
+         SELECT pg_catalog.count(*) AS total_result_set, {} FROM ({counted}) _postgrest_c",
+        super::RESPONSE_SETTINGS
+    );
+    let mut rows = Statement::default();
+    let called = source(&mut rows, plan);
+    let read = node_query(&mut rows, &plan.read);
+    rows.text = format!(
+        "WITH pgrst_source AS ({called}) \
+         SELECT pg_catalog.row_to_json(_postgrest_t) FROM ({read}) _postgrest_t"
+    );
+    (count, rows)
 }
 
 /// `SELECT … FROM <the call> pgrst_call`.

@@ -11,7 +11,7 @@ mod inspect;
 mod mutate;
 mod read;
 
-pub use call::call;
+pub use call::{call, stream as call_stream};
 pub use inspect::inspect;
 pub use mutate::mutate;
 pub use read::{count_plan, read, stream};

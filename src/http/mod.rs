@@ -37,7 +37,8 @@ pub struct Job {
     /// Whether the main thread took the request, or the I/O thread gave up on it first.
     pub state: Arc<JobState>,
     pub request: Result<ApiRequest, Response>,
-    pub meta: RequestMeta,
+    /// Shared: a request taken back to be relayed, and queued here again, sends it twice.
+    pub meta: Arc<RequestMeta>,
     pub reply: oneshot::Sender<Reply>,
 }
 
@@ -49,6 +50,7 @@ pub struct JobState(std::sync::atomic::AtomicU8);
 const QUEUED: u8 = 0;
 const STARTED: u8 = 1;
 const GIVEN_UP: u8 = 2;
+const TAKEN_BACK: u8 = 3;
 
 impl JobState {
     /// Main thread: whether it may serve the request (it was not given up).
@@ -63,6 +65,20 @@ impl JobState {
         self.0
             .compare_exchange(QUEUED, GIVEN_UP, Ordering::SeqCst, Ordering::SeqCst)
             .is_ok()
+    }
+
+    /// I/O thread: whether the request was taken back, to be relayed to a sibling, before the
+    /// main thread took it.
+    fn take_back(&self) -> bool {
+        self.0
+            .compare_exchange(QUEUED, TAKEN_BACK, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    }
+
+    /// Main thread, for a request it may not start: whether it was taken back (to be served
+    /// elsewhere, nothing to report) rather than given up.
+    pub fn taken_back(&self) -> bool {
+        self.0.load(Ordering::SeqCst) == TAKEN_BACK
     }
 }
 
@@ -494,64 +510,76 @@ async fn handle(
         method: method.clone(),
     };
     let body = read_body(&parts.headers, body).await;
-    if let (Some(peer), Ok(body)) = (to.peer, &body)
-        && waited_in_vain(&to, &parts).await
-        && let Some((answer, relay)) = handoff::offer(
-            handoff::Relayable {
-                parts: &parts,
-                body,
-                peer,
-            },
-            || crate::stats::stats().idle_sibling(to.index),
-        )
-        .await
-    {
-        // The sibling answered CORS, logged and counted it.
-        return Ok(answer.map(|body| Body::Relayed {
-            body,
-            _relay: relay,
-        }));
-    }
-    let request = match body {
-        Ok(body) => ApiRequest::parse(&method, &path, query.as_deref(), &headers, body)
-            .map_err(|e| response::error(&e, false)),
-        Err(e) => Err(response::error(&e, false)),
-    };
     meta.parse = received.elapsed();
+    let meta = Arc::new(meta);
+    // A request of this worker's own clients over HTTP/1.1 (what the relay speaks) may be
+    // relayed once, if this worker has not taken it after HAND_OFF_AFTER.
+    let mut relay_from = to
+        .peer
+        .filter(|_| handoff::enabled() && parts.version == hyper::Version::HTTP_11 && body.is_ok());
     // Every request goes to the main thread, a refused one too, to be logged and counted.
     let in_flight = InFlight::new(&load);
-    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    let state = Arc::new(JobState::default());
-    let mut watch = Watch {
-        id,
-        state: state.clone(),
-        abandon: to.abandon.clone(),
-        done: false,
-    };
-    let (reply, answer) = oneshot::channel();
     let unavailable = || Reply::from(response::error(&Error::worker_unavailable(), false));
-    let mut reply = if to
-        .jobs
-        .send(Job {
+    let (mut reply, mut watch) = loop {
+        let request = match &body {
+            Ok(body) => ApiRequest::parse(&method, &path, query.as_deref(), &headers, body.clone())
+                .map_err(|e| response::error(&e, false)),
+            Err(e) => Err(response::error(e, false)),
+        };
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let state = Arc::new(JobState::default());
+        let mut watch = Watch {
+            id,
+            state: state.clone(),
+            abandon: to.abandon.clone(),
+            done: false,
+        };
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
             id,
             state: state.clone(),
             request,
-            meta,
+            meta: meta.clone(),
             reply,
-        })
-        .is_err()
-    {
-        unavailable()
-    } else {
+        };
+        if to.jobs.send(job).is_err() {
+            break (unavailable(), watch);
+        }
         if let Some(slot) = to.slot {
             slot.enqueue();
         }
         to.wake.notify();
+        tokio::pin!(answer);
+        if let Some(peer) = relay_from.take() {
+            tokio::select! {
+                answered = &mut answer => break (answered.unwrap_or_else(|_| unavailable()), watch),
+                _ = tokio::time::sleep(HAND_OFF_AFTER) => {}
+            }
+            // Still not taken: its worker is busy. Taken back only while a sibling is idle.
+            if crate::stats::stats().idle_sibling(to.index).is_some() && state.take_back() {
+                watch.done = true;
+                let offered = handoff::Relayable {
+                    parts: &parts,
+                    body: body.as_ref().expect("relayable bodies were read"),
+                    peer,
+                };
+                if let Some((answer, relay)) =
+                    handoff::offer(offered, || crate::stats::stats().idle_sibling(to.index)).await
+                {
+                    // The sibling answered CORS, logged and counted it.
+                    return Ok(answer.map(|body| Body::Relayed {
+                        body,
+                        _relay: relay,
+                    }));
+                }
+                // No sibling took it after all: back into this worker's queue, once more.
+                continue;
+            }
+        }
         let timeout = Duration::from_secs(
             crate::config::ACQUISITION_TIMEOUT_SECS.load(Ordering::Relaxed) as u64,
         );
-        tokio::pin!(answer);
-        tokio::select! {
+        let reply = tokio::select! {
             answered = &mut answer => answered.unwrap_or_else(|_| unavailable()),
             _ = tokio::time::sleep(timeout) => {
                 if state.give_up() {
@@ -564,7 +592,8 @@ async fn handle(
                     answer.await.unwrap_or_else(|_| unavailable())
                 }
             }
-        }
+        };
+        break (reply, watch);
     };
     reply.response.headers.extend(cors_headers);
     // A streamed body is still being produced: the watch goes with it.
@@ -577,28 +606,11 @@ async fn handle(
     Ok(into_hyper(reply, head, Some(in_flight), watch))
 }
 
-/// How long a request on a busy worker waits for it before looking for an idle sibling: most
+/// How long a request waits for its worker to take it before an idle sibling may: most
 /// requests take a millisecond or two, and relaying costs CPU both workers could spend serving
-/// (measured under saturation, relaying at once lowered throughput and raised p99).
+/// (measured under saturation, relaying at once lowered throughput). The request waits in its
+/// worker's queue meanwhile, so this costs nothing when no sibling is idle.
 const HAND_OFF_AFTER: Duration = Duration::from_millis(5);
-
-/// Whether this worker still could not take the request after HAND_OFF_AFTER (its main thread
-/// busy or with requests queued), so an idle sibling should: only for this worker's own
-/// clients (a request is relayed once at most), over HTTP/1.1 (what the relay speaks).
-async fn waited_in_vain(to: &Handover, parts: &hyper::http::request::Parts) -> bool {
-    let Some(slot) = to.slot else { return false };
-    if !handoff::enabled() || parts.version != hyper::Version::HTTP_11 {
-        return false;
-    }
-    let deadline = tokio::time::Instant::now() + HAND_OFF_AFTER;
-    while slot.occupied() {
-        if tokio::time::Instant::now() >= deadline {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    false
-}
 
 /// How long a client may take to send its body once the headers arrived.
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);

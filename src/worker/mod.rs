@@ -266,6 +266,10 @@ fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>, refusal: Option<&Err
         if let Some(slot) = slot {
             slot.skip();
         }
+        if state.taken_back() {
+            // Relayed to an idle sibling, or queued here again.
+            return;
+        }
         log!(
             "budgetbee: {} {}: given up before it ran (its client left, or it waited longer than \
              db_pool_acquisition_timeout); not run",

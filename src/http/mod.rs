@@ -520,7 +520,12 @@ async fn handle(
     // Every request goes to the main thread, a refused one too, to be logged and counted.
     let in_flight = InFlight::new(&load);
     let unavailable = || Reply::from(response::error(&Error::worker_unavailable(), false));
-    let (mut reply, mut watch) = loop {
+    // PostgREST's pool acquisition timeout, from the first queueing.
+    let deadline = tokio::time::Instant::now()
+        + Duration::from_secs(
+            crate::config::ACQUISITION_TIMEOUT_SECS.load(Ordering::Relaxed) as u64,
+        );
+    let (mut reply, mut watch) = 'queued: loop {
         let request = match &body {
             Ok(body) => ApiRequest::parse(&method, &path, query.as_deref(), &headers, body.clone())
                 .map_err(|e| response::error(&e, false)),
@@ -550,38 +555,40 @@ async fn handle(
         }
         to.wake.notify();
         tokio::pin!(answer);
-        if let Some(peer) = relay_from.take() {
+        // While its worker has not taken it, look every HAND_OFF_AFTER for an idle sibling: a
+        // sibling that frees up takes requests waiting behind others' slow ones.
+        while let Some(peer) = relay_from
+            && tokio::time::Instant::now() + HAND_OFF_AFTER < deadline
+        {
             tokio::select! {
-                answered = &mut answer => break (answered.unwrap_or_else(|_| unavailable()), watch),
+                answered = &mut answer => break 'queued (answered.unwrap_or_else(|_| unavailable()), watch),
                 _ = tokio::time::sleep(HAND_OFF_AFTER) => {}
             }
-            // Still not taken: its worker is busy. Taken back only while a sibling is idle.
-            if crate::stats::stats().idle_sibling(to.index).is_some() && state.take_back() {
-                watch.done = true;
-                let offered = handoff::Relayable {
-                    parts: &parts,
-                    body: body.as_ref().expect("relayable bodies were read"),
-                    peer,
-                };
-                if let Some((answer, relay)) =
-                    handoff::offer(offered, || crate::stats::stats().idle_sibling(to.index)).await
-                {
-                    // The sibling answered CORS, logged and counted it.
-                    return Ok(answer.map(|body| Body::Relayed {
-                        body,
-                        _relay: relay,
-                    }));
-                }
-                // No sibling took it after all: back into this worker's queue, once more.
+            if crate::stats::stats().idle_sibling(to.index).is_none() || !state.take_back() {
                 continue;
             }
+            watch.done = true;
+            relay_from = None;
+            let offered = handoff::Relayable {
+                parts: &parts,
+                body: body.as_ref().expect("relayable bodies were read"),
+                peer,
+            };
+            if let Some((answer, relay)) =
+                handoff::offer(offered, || crate::stats::stats().idle_sibling(to.index)).await
+            {
+                // The sibling answered CORS, logged and counted it.
+                return Ok(answer.map(|body| Body::Relayed {
+                    body,
+                    _relay: relay,
+                }));
+            }
+            // No sibling took it after all: back into this worker's queue, for good.
+            continue 'queued;
         }
-        let timeout = Duration::from_secs(
-            crate::config::ACQUISITION_TIMEOUT_SECS.load(Ordering::Relaxed) as u64,
-        );
         let reply = tokio::select! {
             answered = &mut answer => answered.unwrap_or_else(|_| unavailable()),
-            _ = tokio::time::sleep(timeout) => {
+            _ = tokio::time::sleep_until(deadline) => {
                 if state.give_up() {
                     // PostgREST's pool acquisition timeout; the main thread will skip it.
                     watch.done = true;
@@ -606,10 +613,10 @@ async fn handle(
     Ok(into_hyper(reply, head, Some(in_flight), watch))
 }
 
-/// How long a request waits for its worker to take it before an idle sibling may: most
-/// requests take a millisecond or two, and relaying costs CPU both workers could spend serving
-/// (measured under saturation, relaying at once lowered throughput). The request waits in its
-/// worker's queue meanwhile, so this costs nothing when no sibling is idle.
+/// How long a request waits for its worker to take it before an idle sibling may, and how
+/// often it looks again: most requests take a millisecond or two, and relaying costs CPU both
+/// workers could spend serving (measured under saturation, relaying at once lowered
+/// throughput). The request waits in its worker's queue meanwhile.
 const HAND_OFF_AFTER: Duration = Duration::from_millis(5);
 
 /// How long a client may take to send its body once the headers arrived.

@@ -87,6 +87,26 @@ fn stop_immediately(bin: &Path, data: &Path) {
     }
 }
 
+/// Appends lines to a cluster's postgresql.conf (later lines win).
+fn append_conf(data: &Path, conf: &str) {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(data.join("postgresql.conf"))
+        .unwrap()
+        .write_all(conf.as_bytes())
+        .unwrap();
+}
+
+/// Records a cluster this process started, to stop it at exit whatever happens to the test.
+fn remember(bin: &Path, data: &Path) {
+    let mut started = STARTED.lock().unwrap();
+    started.push((bin.to_path_buf(), data.to_path_buf()));
+    if started.len() == 1 {
+        // SAFETY: registers a plain extern "C" function once.
+        unsafe { libc::atexit(stop_all) };
+    }
+}
+
 /// Stops a cluster left in `dir` by an earlier run (immediately: its data is thrown away) and
 /// removes the directory.
 fn discard_cluster(bin: &Path, dir: &Path) {
@@ -272,19 +292,8 @@ impl ClusterBuilder {
             dir.display()
         );
         conf.push_str("log_line_prefix = '%m [%p] %b: '\n");
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(data.join("postgresql.conf"))
-            .unwrap()
-            .write_all(conf.as_bytes())
-            .unwrap();
-        STARTED
-            .lock()
-            .unwrap()
-            .push((cluster.bin.clone(), data.clone()));
-        if STARTED.lock().unwrap().len() == 1 {
-            unsafe { libc::atexit(stop_all) };
-        }
+        append_conf(&data, &conf);
+        remember(&cluster.bin, &data);
         cluster.pg_ctl_start();
         cluster.psql_db("postgres", ROLES);
         cluster.psql_db("postgres", &format!("CREATE DATABASE {DB}"));
@@ -310,12 +319,7 @@ impl ClusterBuilder {
         for (k, v) in &self.settings {
             conf.push_str(&format!("{k} = '{}'\n", v.replace('\'', "''")));
         }
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(cluster.data.join("postgresql.conf"))
-            .unwrap()
-            .write_all(conf.as_bytes())
-            .unwrap();
+        append_conf(&cluster.data, &conf);
         cluster.pg_ctl_start();
         cluster.psql(&format!("CREATE EXTENSION budgetbee;\n{}", self.fixture));
         cluster.wait_for_workers(self.pool);
@@ -326,7 +330,8 @@ impl ClusterBuilder {
 impl Cluster {
     /// A hot standby of this cluster, streaming from it: `pg_basebackup` of its data directory
     /// into `name`'s (standby.signal and primary_conninfo written here: `-R` adds options,
-    /// such as libpq 17's `sslnegotiation`, that an older libpq in the walreceiver refuses), with its own port and API port and `settings` appended (e.g.
+    /// such as libpq 17's `sslnegotiation`, that an older libpq in the walreceiver refuses),
+    /// with its own port and API port and `settings` appended (e.g.
     /// `max_standby_streaming_delay`); started, its workers serving.
     pub fn standby(&self, name: &str, pool: u32, settings: &[(&str, &str)]) -> Cluster {
         let root = e2e_root();
@@ -385,16 +390,8 @@ impl Cluster {
         for (k, v) in settings {
             conf.push_str(&format!("{k} = '{}'\n", v.replace('\'', "''")));
         }
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(data.join("postgresql.conf"))
-            .unwrap()
-            .write_all(conf.as_bytes())
-            .unwrap();
-        STARTED
-            .lock()
-            .unwrap()
-            .push((standby.bin.clone(), data.clone()));
+        append_conf(&data, &conf);
+        remember(&standby.bin, &data);
         standby.pg_ctl_start();
         standby.wait_for_workers(pool);
         standby

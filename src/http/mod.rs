@@ -3,23 +3,25 @@
 //! back whatever comes out. Nothing here may call into Postgres (pgrx would panic).
 
 mod admin;
+mod body;
 mod cors;
 mod handoff;
+mod job;
 mod lenient;
 
 use crate::api::ApiRequest;
 use crate::error::Error;
-use crate::response::{self, Response};
+use crate::response;
 use crate::stats::WorkerSlot;
 use crate::threads::{Abandon, Wake};
+use body::{Body, into_hyper};
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{HeaderName, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+pub use job::{Chunk, Chunks, Job, JobState, Reply, RequestMeta};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,100 +29,6 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
-
-/// One job for the main thread: a parsed request (or the answer already decided for one that
-/// could not be parsed, which the main thread only logs and counts), what the access log and
-/// the statistics need to know of it, and where to send its response.
-pub struct Job {
-    /// This worker's number for the request (from 1), which names it when its client hangs up.
-    pub id: u64,
-    /// Whether the main thread took the request, or the I/O thread gave up on it first.
-    pub state: Arc<JobState>,
-    pub request: Result<ApiRequest, Response>,
-    /// Shared: a request taken back to be relayed, and queued here again, sends it twice.
-    pub meta: Arc<RequestMeta>,
-    pub reply: oneshot::Sender<Reply>,
-}
-
-/// A handed-over request is taken by the main thread or given up by the I/O thread (its
-/// client left, or no worker took it in time), whichever comes first, exactly once.
-#[derive(Default)]
-pub struct JobState(std::sync::atomic::AtomicU8);
-
-const QUEUED: u8 = 0;
-const STARTED: u8 = 1;
-const GIVEN_UP: u8 = 2;
-const TAKEN_BACK: u8 = 3;
-
-impl JobState {
-    /// Main thread: whether it may serve the request (it was not given up).
-    pub fn start(&self) -> bool {
-        self.0
-            .compare_exchange(QUEUED, STARTED, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
-    }
-
-    /// I/O thread: whether the request was given up before the main thread took it.
-    fn give_up(&self) -> bool {
-        self.0
-            .compare_exchange(QUEUED, GIVEN_UP, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
-    }
-
-    /// I/O thread: whether the request was taken back, to be relayed to a sibling, before the
-    /// main thread took it.
-    fn take_back(&self) -> bool {
-        self.0
-            .compare_exchange(QUEUED, TAKEN_BACK, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
-    }
-
-    /// Main thread, for a request it may not start: whether it was taken back (to be served
-    /// elsewhere, nothing to report) rather than given up.
-    pub fn taken_back(&self) -> bool {
-        self.0.load(Ordering::SeqCst) == TAKEN_BACK
-    }
-}
-
-/// The main thread's answer: a whole response, or its head with the body to follow in chunks.
-pub struct Reply {
-    pub response: Response,
-    pub stream: Option<Chunks>,
-}
-
-/// A streamed body's chunks as the main thread produces them.
-pub type Chunks = tokio::sync::mpsc::Receiver<Chunk>;
-
-/// A streamed body ends well only with `End`: if the channel closes without it (an error
-/// after the first byte, a panic), the connection is cut before the chunked terminator, which
-/// every HTTP client reports as a failed response, never as a short success.
-pub enum Chunk {
-    Data(Bytes),
-    End,
-}
-
-impl From<Response> for Reply {
-    fn from(response: Response) -> Reply {
-        Reply {
-            response,
-            stream: None,
-        }
-    }
-}
-
-/// A request as the access log shows it, and when it arrived.
-pub struct RequestMeta {
-    pub method: String,
-    /// Path and query string as sent.
-    pub target: String,
-    pub version: &'static str,
-    pub peer: Option<std::net::IpAddr>,
-    pub referer: Option<String>,
-    pub user_agent: Option<String>,
-    pub received: std::time::Instant,
-    /// Reading and parsing the request on this thread.
-    pub parse: Duration,
-}
 
 /// A freshly accepted connection counts as load until it sends its first request (or this much
 /// time passes): otherwise a worker could accept several new connections in a burst before any
@@ -645,115 +553,4 @@ async fn read_body(headers: &hyper::HeaderMap, body: Incoming) -> Result<Bytes, 
         ))),
         Err(_) => Err(Error::body_timeout(BODY_TIMEOUT.as_secs())),
     }
-}
-
-/// A response body: whole, or chunks from the main thread. A streamed body holds its request's
-/// place in the worker's load until it ends, so no other connection is accepted meanwhile.
-enum Body {
-    Whole(Full<Bytes>),
-    Streamed {
-        chunks: Chunks,
-        ended: bool,
-        _in_flight: Option<InFlight>,
-        watch: Option<Watch>,
-    },
-    /// A sibling's answer, relayed as it arrives.
-    Relayed {
-        body: Incoming,
-        _relay: handoff::Relay,
-    },
-}
-
-impl hyper::body::Body for Body {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
-        match self.get_mut() {
-            Body::Whole(full) => std::pin::Pin::new(full)
-                .poll_frame(cx)
-                .map_err(|never| match never {}),
-            Body::Streamed {
-                chunks,
-                ended,
-                watch,
-                ..
-            } => {
-                if *ended {
-                    return std::task::Poll::Ready(None);
-                }
-                chunks.poll_recv(cx).map(|chunk| match chunk {
-                    Some(Chunk::Data(bytes)) => Some(Ok(hyper::body::Frame::data(bytes))),
-                    Some(Chunk::End) => {
-                        *ended = true;
-                        if let Some(w) = watch {
-                            w.done = true;
-                        }
-                        None
-                    }
-                    None => {
-                        // The main thread failed the stream itself: nothing to cancel.
-                        if let Some(w) = watch {
-                            w.done = true;
-                        }
-                        Some(Err(std::io::Error::other(
-                            "the streamed response failed after its first byte",
-                        )))
-                    }
-                })
-            }
-            Body::Relayed { body, .. } => handoff::poll_relayed(std::pin::Pin::new(body), cx),
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        match self {
-            Body::Whole(full) => full.is_end_stream(),
-            Body::Streamed { ended, .. } => *ended,
-            Body::Relayed { body, .. } => hyper::body::Body::is_end_stream(body),
-        }
-    }
-
-    fn size_hint(&self) -> hyper::body::SizeHint {
-        match self {
-            Body::Whole(full) => full.size_hint(),
-            Body::Streamed { .. } => hyper::body::SizeHint::default(),
-            Body::Relayed { body, .. } => hyper::body::Body::size_hint(body),
-        }
-    }
-}
-
-fn into_hyper(
-    reply: Reply,
-    head: bool,
-    in_flight: Option<InFlight>,
-    watch: Option<Watch>,
-) -> hyper::Response<Body> {
-    let r = reply.response;
-    let body = match reply.stream {
-        Some(chunks) if !head => Body::Streamed {
-            chunks,
-            ended: false,
-            _in_flight: in_flight,
-            watch,
-        },
-        _ if head => Body::Whole(Full::new(Bytes::new())),
-        _ => Body::Whole(Full::new(Bytes::from(r.body))),
-    };
-    let mut out = hyper::Response::new(body);
-    *out.status_mut() =
-        hyper::StatusCode::from_u16(r.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    for (name, value) in r.headers {
-        // from_bytes lower-cases; hyper writes names Title-Case on the wire, as warp does.
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) {
-            out.headers_mut().append(n, v);
-        }
-    }
-    out
 }

@@ -408,9 +408,7 @@ impl Error {
     /// A query a hot standby cancelled because replaying the primary's WAL needed what it
     /// held: nothing wrong with the request, which may simply be sent again.
     pub fn is_recovery_conflict(&self) -> bool {
-        matches!(self, Error::Pg { sqlstate, message, .. }
-            if (sqlstate == "40001" || sqlstate == "40P01")
-                && message.contains("conflict with recovery"))
+        matches!(self, Error::Pg { sqlstate, message, .. } if recovery_conflict(sqlstate, message))
     }
 
     /// PGRST003: no worker took the request within `db_pool_acquisition_timeout`.
@@ -465,6 +463,11 @@ impl Error {
     }
 }
 
+/// Postgres's "canceling statement due to conflict with recovery" (a standby's replay).
+fn recovery_conflict(code: &str, message: &str) -> bool {
+    matches!(code, "40001" | "40P01") && message.contains("conflict with recovery")
+}
+
 /// PostgREST's SQLSTATE → HTTP status table (`mapSQLtoHTTP` in v13's Error.hs).
 pub fn sqlstate_status(code: &str, message: &str, authenticated: bool) -> u16 {
     let class = code.get(..2).unwrap_or("");
@@ -487,7 +490,7 @@ pub fn sqlstate_status(code: &str, message: &str, authenticated: bool) -> u16 {
         }
         "53400" => return 500,
         // Cancelled by a hot standby's replay (PostgREST: 500 for class 40): try again.
-        "40001" | "40P01" if message.contains("conflict with recovery") => return 503,
+        _ if recovery_conflict(code, message) => return 503,
         "57P01" => return 503,
         "P0001" => return 400,
         "42883" => {

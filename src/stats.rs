@@ -332,8 +332,10 @@ impl Stats {
     pub fn idle_sibling(&self, mine: i32) -> Option<i32> {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let start = NEXT.fetch_add(1, Ordering::Relaxed);
-        (0..MAX_WORKERS)
-            .map(|k| (start + k) % MAX_WORKERS)
+        // Only the registered pool's slots: a waiting request looks every few milliseconds.
+        let slots = (self.pool_max.load(Ordering::Relaxed) as usize).clamp(1, MAX_WORKERS);
+        (0..slots)
+            .map(|k| (start + k) % slots)
             .find(|&i| {
                 let w = &self.workers[i];
                 i as i32 + 1 != mine

@@ -89,8 +89,7 @@ fn timestamp(us: i64) -> Option<pgrx::datetime::TimestampWithTimeZone> {
 }
 
 /// One row per worker: its state, requests served and waiting, client connections open, the
-/// request in progress, its schema cache
-/// and its `jwks_url` keys.
+/// request in progress, its schema cache and its `jwks_url` keys.
 #[pg_extern(volatile, parallel_safe)]
 #[allow(clippy::type_complexity)]
 fn status() -> TableIterator<

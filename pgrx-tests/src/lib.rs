@@ -87,6 +87,15 @@ fn stop_immediately(bin: &Path, data: &Path) {
     }
 }
 
+/// `chown postgres:` of one directory (not recursive: other tests' files come and go in it).
+fn give_to_postgres(path: &Path) {
+    let chown = Command::new("chown")
+        .args(["postgres:", &path.to_string_lossy()])
+        .status()
+        .unwrap();
+    assert!(chown.success(), "chown {}", path.display());
+}
+
 /// Appends lines to a cluster's postgresql.conf (later lines win).
 fn append_conf(data: &Path, conf: &str) {
     std::fs::OpenOptions::new()
@@ -254,11 +263,7 @@ impl ClusterBuilder {
         // Only this cluster's directory and its parent: other tests run beside it and their
         // files come and go while we work.
         for path in [&root, &dir] {
-            let chown = Command::new("chown")
-                .args(["postgres:", &path.to_string_lossy()])
-                .status()
-                .unwrap();
-            assert!(chown.success(), "chown {}", path.display());
+            give_to_postgres(path);
         }
         check(
             as_postgres(
@@ -341,11 +346,7 @@ impl Cluster {
         ));
         discard_cluster(&self.bin, &dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let chown = Command::new("chown")
-            .args(["postgres:", &dir.to_string_lossy()])
-            .status()
-            .unwrap();
-        assert!(chown.success(), "chown {}", dir.display());
+        give_to_postgres(&dir);
         let data = dir.join("data");
         let port = self.pg_port.to_string();
         check(
@@ -846,11 +847,7 @@ impl Demo {
         let pg = pg_major();
         let root = e2e_root();
         std::fs::create_dir_all(&root).unwrap();
-        let chown = Command::new("chown")
-            .args(["postgres:", &root.to_string_lossy()])
-            .status()
-            .unwrap();
-        assert!(chown.success(), "chown {}", root.display());
+        give_to_postgres(&root);
         let dir = root.join(format!("pg{pg}-{name}"));
         // Outside DEMO_DIR: the script recreates that directory for a new cluster.
         let keys = root.join(format!("pg{pg}-{name}-keys"));

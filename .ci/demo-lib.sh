@@ -49,7 +49,7 @@ demo_user_tokens() {
 # $dir-standby<n>, socket port pg_port+n, streaming from it, started with the primary's PGRST_*
 # (read from its postmaster) but its own API and admin ports; returns once its API answers.
 demo_start_standby() { # n api-port admin-port primary-api-url
-  local n=$1 api_port=$2 admin_port=$3 primary=$4 sdir="$dir-standby$1" v _
+  local n=$1 api_port=$2 admin_port=$3 primary=$4 sdir="$dir-standby$1" v
   local sport=$((pg_port + n)) senv=()
   demo_stop_standby "$n"
   rm -rf "$sdir" && mkdir -p "$sdir" && chown postgres: "$sdir"
@@ -69,11 +69,17 @@ CONF
   done <"/proc/$(head -1 "$data/postmaster.pid")/environ"
   as_pg env "${senv[@]}" PGRST_SERVER_PORT="$api_port" PGRST_ADMIN_SERVER_PORT="$admin_port" \
     "$bin/pg_ctl" -D "$sdir/data" -l "$sdir/server.log" start -w >/dev/null
+  demo_wait_api "http://127.0.0.1:$api_port" || { echo "see $sdir/server.log" >&2; return 1; }
+}
+
+# Bounded wait (60 s) until the API at the URL answers.
+demo_wait_api() { # url
+  local _
   for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$api_port/transactions?limit=0" 2>/dev/null && return 0
+    curl -fsS -o /dev/null "$1/transactions?limit=0" 2>/dev/null && return 0
     sleep 0.2
   done
-  echo "standby $n did not serve on $api_port; see $sdir/server.log" >&2
+  echo "no API answered at $1" >&2
   return 1
 }
 

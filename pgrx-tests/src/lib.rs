@@ -252,14 +252,7 @@ impl ClusterBuilder {
 
     /// initdb + roles + database without the extension preloaded; returns the cluster running.
     pub fn init_without_preload(&self) -> Cluster {
-        let major = pg_config("--version")
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or("x")
-            .split('.')
-            .next()
-            .unwrap()
-            .to_string();
+        let major = pg_major();
         // .ci/test points this at the clone's own state directory, so two checkouts testing at
         // once never share a cluster.
         let root = e2e_root();

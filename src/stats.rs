@@ -125,6 +125,13 @@ pub struct WorkerSlot {
     jwks_keys: AtomicI32,
     jwks_fetched_us: AtomicI64,
     jwks_failing: AtomicU32,
+    /// When the longest-waiting request this worker's main thread has not started was queued
+    /// (µs since the epoch, comparable across workers), or 0: as the main thread last saw its
+    /// line, or earlier when the I/O thread queued an older one since.
+    oldest_waiting_us: AtomicI64,
+    /// A sibling's claim on one of those requests: `(its index << 55) | µs`, for a request
+    /// queued before then; 0 while none (see `worker::line`).
+    claim: AtomicU64,
     /// Seqlock over the current request's method and path: odd while they are written.
     seq: AtomicU64,
     method: [AtomicU8; METHOD_BYTES],
@@ -188,6 +195,10 @@ pub fn stats() -> &'static Stats {
         PRIVATE.get_or_init(|| Box::new(Stats::zeroed()))
     }
 }
+
+/// A claim word: the claimant's index above, microseconds below.
+const CLAIM_SHIFT: u32 = 55;
+const CLAIM_US: u64 = (1 << CLAIM_SHIFT) - 1;
 
 pub fn now_us() -> i64 {
     SystemTime::now()
@@ -346,6 +357,26 @@ impl Stats {
             .map(|i| i as i32 + 1)
     }
 
+    /// The busy sibling (1-based) whose oldest waiting request was queued longest ago, before
+    /// `before_us`, and on which no claim stands: where a free worker takes a request from.
+    /// With that request's queueing time.
+    pub fn longest_waiting_sibling(&self, mine: i32, before_us: i64) -> Option<(i32, i64)> {
+        let slots = (self.pool_max.load(Ordering::Relaxed) as usize).clamp(1, MAX_WORKERS);
+        (0..slots)
+            .filter(|&i| i as i32 + 1 != mine)
+            .filter_map(|i| {
+                let w = &self.workers[i];
+                let oldest = w.oldest_waiting_us.load(Ordering::Relaxed);
+                (w.pid.load(Ordering::Relaxed) != 0
+                    && oldest != 0
+                    && oldest < before_us
+                    && w.claim.load(Ordering::Relaxed) == 0)
+                    .then_some((oldest, i as i32 + 1))
+            })
+            .min()
+            .map(|(oldest, index)| (index, oldest))
+    }
+
     /// Every slot a worker has used, with its 1-based index.
     pub fn workers(&self) -> Vec<(i32, WorkerStatus)> {
         self.workers
@@ -388,6 +419,8 @@ impl WorkerSlot {
         self.requests.store(0, Ordering::Relaxed);
         self.waiting.store(0, Ordering::Relaxed);
         self.connections.store(0, Ordering::Relaxed);
+        self.oldest_waiting_us.store(0, Ordering::Relaxed);
+        self.claim.store(0, Ordering::Relaxed);
         self.schema_generation.store(0, Ordering::Relaxed);
         self.schema_loaded_us.store(0, Ordering::Relaxed);
         self.jwks_keys.store(-1, Ordering::Relaxed);
@@ -410,9 +443,70 @@ impl WorkerSlot {
         self.heartbeat_us.store(now_us(), Ordering::Relaxed);
     }
 
-    /// The I/O thread handed a request over.
-    pub fn enqueue(&self) {
+    /// The I/O thread handed over a request first queued at `queued_us`.
+    pub fn enqueue(&self, queued_us: i64) {
         self.waiting.fetch_add(1, Ordering::Relaxed);
+        self.oldest_waiting_us
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| {
+                (t == 0 || t > queued_us).then_some(queued_us)
+            })
+            .ok();
+    }
+
+    /// The main thread's line as it sees it: its oldest request's queueing time, or none.
+    pub fn set_oldest_waiting(&self, queued_us: Option<i64>) {
+        self.oldest_waiting_us
+            .store(queued_us.unwrap_or(0), Ordering::Relaxed);
+    }
+
+    /// Sibling `by` (1-based) asks for a request of this worker queued before `before_us`;
+    /// whether the claim was placed (one at a time).
+    pub fn claim(&self, by: i32, before_us: i64) -> bool {
+        let word = ((by as u64 & 0x1ff) << CLAIM_SHIFT) | (before_us.max(1) as u64 & CLAIM_US);
+        self.claim
+            .compare_exchange(0, word, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// The claimant gives up its claim if no request came of it.
+    pub fn unclaim(&self, by: i32) {
+        self.claim
+            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |w| {
+                ((w >> CLAIM_SHIFT) as i32 == by).then_some(0)
+            })
+            .ok();
+    }
+
+    /// A claim on the request queued at `queued_us` came to nothing (it could not be relayed,
+    /// or was started, relayed or given up since the main thread last looked): forget it until
+    /// the I/O thread queues another.
+    pub fn forget_oldest(&self, queued_us: i64) {
+        let _ = self.oldest_waiting_us.compare_exchange(
+            queued_us,
+            0,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    /// I/O thread, for a waiting request queued at `queued_us`: the claimant that now gets it,
+    /// if a claim covers it (the claim is consumed).
+    pub fn take_claim(&self, queued_us: i64) -> Option<i32> {
+        let word = self.claim.load(Ordering::Acquire);
+        let by = (word >> CLAIM_SHIFT) as i32;
+        let covers = word != 0 && queued_us < (word & CLAIM_US) as i64;
+        (covers
+            && self
+                .claim
+                .compare_exchange(word, 0, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok())
+        .then_some(by)
+    }
+
+    /// Whether a claim covering a request queued at `queued_us` is there (not consumed).
+    pub fn claimed(&self, queued_us: i64) -> bool {
+        let word = self.claim.load(Ordering::Acquire);
+        word != 0 && queued_us < (word & CLAIM_US) as i64
     }
 
     /// The I/O thread opened (`true`) or closed a client connection.
@@ -587,7 +681,7 @@ mod unit {
         let s = Box::new(Stats::zeroed());
         let w = s.worker(1).unwrap();
         w.start(42);
-        w.enqueue();
+        w.enqueue(1);
         w.begin("GET", "/transactions?limit=1");
         let st = w.snapshot();
         assert_eq!(st.state, State::Busy);
@@ -598,5 +692,53 @@ mod unit {
         assert_eq!(w.snapshot().requests, 1);
         assert!(s.worker(0).is_none());
         assert_eq!(s.workers().len(), 1);
+    }
+
+    #[test]
+    fn a_free_worker_claims_the_longest_waiting_request_of_a_sibling() {
+        let s = Box::new(Stats::zeroed());
+        s.pool_max.store(3, Ordering::Relaxed);
+        for i in 1..=3 {
+            s.worker(i).unwrap().start(100 + i);
+        }
+        let t = now_us();
+        s.worker(2).unwrap().enqueue(t - 9_000_000);
+        s.worker(3).unwrap().enqueue(t - 4_000_000);
+        s.worker(3).unwrap().enqueue(t - 5_000_000);
+        // Worker 1's own oldest request was queued 1 s ago: worker 2's waits longest.
+        assert_eq!(
+            s.longest_waiting_sibling(1, t - 1_000_000),
+            Some((2, t - 9_000_000))
+        );
+        assert_eq!(s.longest_waiting_sibling(1, t - 9_500_000), None);
+        let two = s.worker(2).unwrap();
+        assert!(two.claim(1, t - 1_000_000));
+        assert!(!two.claim(3, t), "one claim at a time");
+        assert_eq!(
+            s.longest_waiting_sibling(1, t),
+            Some((3, t - 5_000_000)),
+            "a claimed sibling is skipped"
+        );
+        // A request queued after the claim's bound is not covered; an older one is, once.
+        assert!(!two.claimed(t));
+        assert_eq!(two.take_claim(t), None);
+        assert!(two.claimed(t - 9_000_000));
+        assert_eq!(two.take_claim(t - 9_000_000), Some(1));
+        assert_eq!(two.take_claim(t - 9_000_000), None);
+        // Another claimant cannot withdraw a claim; its own can.
+        assert!(two.claim(1, t));
+        two.unclaim(3);
+        assert!(two.claimed(t - 1));
+        two.unclaim(1);
+        assert!(!two.claimed(t - 1));
+        // A claim that came to nothing is not placed again on the same request.
+        let three = s.worker(3).unwrap();
+        three.forget_oldest(t - 5_000_000);
+        assert_eq!(s.longest_waiting_sibling(1, t), Some((2, t - 9_000_000)));
+        three.enqueue(t - 100);
+        assert_eq!(s.longest_waiting_sibling(2, t), Some((3, t - 100)));
+        // The main thread's view replaces the I/O thread's running minimum.
+        two.set_oldest_waiting(Some(t - 50));
+        assert_eq!(s.longest_waiting_sibling(1, t), Some((3, t - 100)));
     }
 }

@@ -3,6 +3,8 @@
 //! `budgetbee.server_hand_off` (on by default) the busy worker relays it to an idle sibling at
 //! once; the client's connection does not move, and a client that hangs up on a relayed
 //! request still gets it cancelled. Off, the request waits, which is what this prevents.
+//! When no sibling is ever idle, one about to serve its own line first takes a request that
+//! has waited a quarter of `db_pool_acquisition_timeout` (at risk of a 504) behind a slow one.
 
 use budgetbee_e2e::{Cluster, ClusterBuilder, Conn, eventually};
 use std::collections::HashMap;
@@ -12,8 +14,9 @@ const FIXTURE: &str = r#"
 CREATE VIEW me AS SELECT pg_backend_pid() AS pid;
 CREATE VIEW slow AS SELECT pg_backend_pid() AS pid FROM pg_sleep(3);
 CREATE VIEW slower AS SELECT 1 AS one FROM pg_sleep(30);
+CREATE VIEW pause AS SELECT pg_backend_pid() AS pid FROM pg_sleep(0.2);
 CREATE TABLE notes (id serial PRIMARY KEY, note text);
-GRANT SELECT ON me, slow, slower TO anon;
+GRANT SELECT ON me, slow, slower, pause TO anon;
 GRANT SELECT, INSERT ON notes TO anon;
 GRANT USAGE ON SEQUENCE notes_id_seq TO anon;
 "#;
@@ -157,4 +160,60 @@ fn a_busy_workers_keep_alive_connection_is_served_by_an_idle_one() {
     assert_eq!(pid, busy);
     assert!(waited > Duration::from_secs(2), "waited only {waited:?}");
     slow.join().unwrap();
+}
+
+#[test]
+fn a_request_stuck_behind_a_slow_one_is_taken_by_a_sibling_that_is_never_idle() {
+    // A request is at risk of a 504 after a quarter of this (1 s): then a sibling takes it.
+    let c = ClusterBuilder::new("hand-off-claim")
+        .pool(2)
+        .setting("budgetbee.db_pool_acquisition_timeout", "4")
+        .fixture(FIXTURE)
+        .start();
+    c.wait_for_workers(2);
+    let (a, mut stuck, busy) = two_on_one_worker(&c);
+    let slow = {
+        let mut a = a;
+        std::thread::spawn(move || pid_of(&mut a, "/slow"))
+    };
+    assert!(eventually(Duration::from_secs(10), || sleeping(&c) == 1));
+    // While that worker is busy only its sibling accepts: two connections there, each asking
+    // for a 0.2 s read again as soon as it is answered, so that the sibling always has one
+    // request running and the other waiting, and is never idle.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let loops: Vec<_> = (0..2)
+        .map(|_| {
+            let mut conn = Conn::open(c.http_port);
+            let other = pid_of(&mut conn, "/me");
+            assert_ne!(other, busy);
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let mut answered = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed)
+                    && started.elapsed() < Duration::from_secs(20)
+                {
+                    assert_eq!(pid_of(&mut conn, "/pause"), other);
+                    answered += 1;
+                }
+                answered
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let pid = pid_of(&mut stuck, "/me");
+    let waited = asked.elapsed();
+    assert_ne!(pid, busy, "served by the busy worker, after its slow read");
+    assert!(
+        waited > Duration::from_millis(900) && waited < Duration::from_secs(2),
+        "waited {waited:?}"
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for l in loops {
+        assert!(l.join().unwrap() > 1);
+    }
+    assert_eq!(slow.join().unwrap(), busy);
+    // The connection goes on working with its own worker.
+    assert_eq!(pid_of(&mut stuck, "/me"), busy);
 }

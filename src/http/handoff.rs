@@ -7,7 +7,8 @@
 //! A sibling seen idle may have taken work of its own by the time the relay arrives: then it
 //! refuses at once (`RELAY_HEADER: busy`, before queueing anything), and the request, whose body
 //! was read whole first, goes to another idle sibling or, failing that, waits here as before.
-//! A relayed request is never relayed again.
+//! A relayed request is never relayed again. A busy sibling that claimed a request (see
+//! `worker::line`) is offered that one request, and takes it.
 //!
 //! Each worker listens on `pg_stat_tmp/budgetbee.worker.<n>.sock` in the data directory (every
 //! backend's working directory, mode 0700, so only the server's OS user can connect; in
@@ -24,6 +25,40 @@ pub const PEER_HEADER: &str = "budgetbee-relayed-for";
 
 /// On a relayed answer: `busy`, the sibling could not serve it at once and did not take it.
 const RELAY_HEADER: &str = "budgetbee-relay";
+
+/// On a relayed request: how long it has waited already (µs), so that it keeps its place and
+/// its deadline; trusted only on the Unix socket, like PEER_HEADER.
+pub const WAITED_HEADER: &str = "budgetbee-waited-us";
+
+/// On a relayed request: the sibling claimed it (see `worker::line`), and takes it although
+/// busy. Its value is the claimant's index.
+pub const CLAIM_HEADER: &str = "budgetbee-claimed-by";
+
+/// What a relayed request says of itself on the Unix socket: who sent it, how long it has
+/// waited, and whether this worker (`index`) claimed it.
+pub struct Relayed {
+    pub peer: Option<std::net::IpAddr>,
+    pub waited: std::time::Duration,
+    pub claimed: bool,
+}
+
+impl Relayed {
+    pub fn read(headers: &hyper::HeaderMap, index: i32) -> Relayed {
+        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        Relayed {
+            peer: get(PEER_HEADER).and_then(|v| v.parse().ok()),
+            waited: std::time::Duration::from_micros(
+                get(WAITED_HEADER).and_then(|v| v.parse().ok()).unwrap_or(0),
+            ),
+            claimed: get(CLAIM_HEADER).and_then(|v| v.parse().ok()) == Some(index),
+        }
+    }
+
+    /// Whether a request header is one of these (removed before the request is parsed).
+    pub fn is_ours(name: &str) -> bool {
+        [PEER_HEADER, WAITED_HEADER, CLAIM_HEADER].contains(&name)
+    }
+}
 
 /// How many idle siblings a request is offered to before it waits for its own worker.
 const ATTEMPTS: usize = 3;
@@ -72,6 +107,10 @@ pub struct Relayable<'a> {
     pub parts: &'a hyper::http::request::Parts,
     pub body: &'a Bytes,
     pub peer: std::net::IpAddr,
+    /// When it was first queued here.
+    pub queued: std::time::Instant,
+    /// The sibling that claimed it, if one did.
+    pub claimed_by: Option<i32>,
 }
 
 impl Relayable<'_> {
@@ -80,8 +119,18 @@ impl Relayable<'_> {
         *req.method_mut() = self.parts.method.clone();
         *req.uri_mut() = self.parts.uri.clone();
         *req.headers_mut() = self.parts.headers.clone();
-        if let Ok(v) = hyper::header::HeaderValue::from_str(&self.peer.to_string()) {
-            req.headers_mut().insert(PEER_HEADER, v);
+        let headers = req.headers_mut();
+        // A client's own headers of these names never pass for the relay's.
+        headers.remove(CLAIM_HEADER);
+        let mut put = |name: &'static str, value: String| {
+            if let Ok(v) = hyper::header::HeaderValue::from_str(&value) {
+                headers.insert(name, v);
+            }
+        };
+        put(PEER_HEADER, self.peer.to_string());
+        put(WAITED_HEADER, self.queued.elapsed().as_micros().to_string());
+        if let Some(by) = self.claimed_by {
+            put(CLAIM_HEADER, by.to_string());
         }
         req
     }

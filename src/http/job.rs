@@ -57,6 +57,11 @@ impl JobState {
             .is_ok()
     }
 
+    /// Whether neither thread has decided on it yet.
+    pub fn queued(&self) -> bool {
+        self.0.load(Ordering::SeqCst) == QUEUED
+    }
+
     /// Main thread, for a request it may not start: whether it was taken back (to be served
     /// elsewhere, nothing to report) rather than given up.
     pub fn taken_back(&self) -> bool {
@@ -100,6 +105,9 @@ pub struct RequestMeta {
     pub referer: Option<String>,
     pub user_agent: Option<String>,
     pub received: std::time::Instant,
+    /// When it was first queued for a main thread, µs since the epoch (a relayed request keeps
+    /// its time): lines are served in this order, across workers too.
+    pub queued_us: i64,
     /// Reading and parsing the request on this thread.
     pub parse: Duration,
 }

@@ -356,24 +356,21 @@ async fn handle(
     if let Some(fresh) = fresh {
         fresh.release();
     }
-    if to.peer.is_none() && to.slot.is_some_and(|s| s.occupied()) {
+    let relayed = match to.peer {
+        Some(_) => None,
+        None => Some(handoff::Relayed::read(req.headers(), to.index)),
+    };
+    if relayed.as_ref().is_some_and(|r| !r.claimed) && to.slot.is_some_and(|s| s.occupied()) {
         // Relayed here as idle, but no longer: refused, so the sibling offers it elsewhere.
         return Ok(handoff::busy().map(Body::Whole));
     }
     let received = std::time::Instant::now();
     let (parts, body) = req.into_parts();
     let head = parts.method == hyper::Method::HEAD;
-    let relayed_for = match to.peer {
-        Some(_) => None,
-        None => parts
-            .headers
-            .get(handoff::PEER_HEADER)
-            .and_then(|v| v.to_str().ok()?.parse().ok()),
-    };
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
-        .filter(|(k, _)| to.peer.is_some() || k.as_str() != handoff::PEER_HEADER)
+        .filter(|(k, _)| to.peer.is_some() || !handoff::Relayed::is_ours(k.as_str()))
         .map(|(k, v)| {
             (
                 k.as_str().to_string(),
@@ -410,15 +407,22 @@ async fn handle(
             hyper::Version::HTTP_10 => "HTTP/1.0",
             _ => "HTTP/1.1",
         },
-        peer: to.peer.or(relayed_for),
+        peer: to.peer.or(relayed.as_ref().and_then(|r| r.peer)),
         referer: header("referer"),
         user_agent: header("user-agent"),
         received,
         parse: Duration::ZERO,
+        queued_us: 0,
         method: method.clone(),
     };
     let body = read_body(&parts.headers, body).await;
     meta.parse = received.elapsed();
+    // Queued from now, or as long ago as it waited at the sibling that relayed it.
+    let waited = relayed.as_ref().map_or(Duration::ZERO, |r| r.waited);
+    let queued = std::time::Instant::now()
+        .checked_sub(waited)
+        .unwrap_or_else(std::time::Instant::now);
+    meta.queued_us = crate::stats::now_us() - waited.as_micros() as i64;
     let meta = Arc::new(meta);
     // A request of this worker's own clients over HTTP/1.1 (what the relay speaks) may be
     // relayed once, if this worker has not taken it after HAND_OFF_AFTER.
@@ -429,7 +433,7 @@ async fn handle(
     let in_flight = InFlight::new(&load);
     let unavailable = || Reply::from(response::error(&Error::worker_unavailable(), false));
     // PostgREST's pool acquisition timeout, from the first queueing.
-    let deadline = tokio::time::Instant::now()
+    let deadline = tokio::time::Instant::from_std(queued)
         + Duration::from_secs(
             crate::config::ACQUISITION_TIMEOUT_SECS.load(Ordering::Relaxed) as u64,
         );
@@ -459,7 +463,7 @@ async fn handle(
             break (unavailable(), watch);
         }
         if let Some(slot) = to.slot {
-            slot.enqueue();
+            slot.enqueue(meta.queued_us);
         }
         to.wake.notify();
         tokio::pin!(answer);
@@ -472,19 +476,37 @@ async fn handle(
                 answered = &mut answer => break 'queued (answered.unwrap_or_else(|_| unavailable()), watch),
                 _ = tokio::time::sleep(HAND_OFF_AFTER) => {}
             }
-            if crate::stats::stats().idle_sibling(to.index).is_none() || !state.take_back() {
+            // A sibling that claimed a request queued this early (see `worker::line`), or
+            // else any idle one.
+            let claimed = to.slot.is_some_and(|s| s.claimed(meta.queued_us));
+            if !claimed && crate::stats::stats().idle_sibling(to.index).is_none()
+                || !state.take_back()
+            {
                 continue;
             }
             watch.done = true;
+            let claimed_by = to
+                .slot
+                .filter(|_| claimed)
+                .and_then(|s| s.take_claim(meta.queued_us));
+            if claimed && claimed_by.is_none() {
+                // Another request here got the claim first: queued again, in its place.
+                continue 'queued;
+            }
             relay_from = None;
             let offered = handoff::Relayable {
                 parts: &parts,
                 body: body.as_ref().expect("relayable bodies were read"),
                 peer,
+                queued,
+                claimed_by,
             };
-            if let Some((answer, relay)) =
-                handoff::offer(offered, || crate::stats::stats().idle_sibling(to.index)).await
-            {
+            let mut claimant = claimed_by;
+            let next = move || match claimed_by {
+                Some(_) => claimant.take(),
+                None => crate::stats::stats().idle_sibling(to.index),
+            };
+            if let Some((answer, relay)) = handoff::offer(offered, next).await {
                 // The sibling answered CORS, logged and counted it.
                 return Ok(answer.map(|body| Body::Relayed {
                     body,
@@ -519,6 +541,11 @@ async fn handle(
         None
     };
     Ok(into_hyper(reply, head, Some(in_flight), watch))
+}
+
+/// `budgetbee.server_hand_off`: whether requests move between workers at all.
+pub fn hand_off_enabled() -> bool {
+    handoff::enabled()
 }
 
 /// How long a request waits for its worker to take it before an idle sibling may, and how

@@ -9,6 +9,7 @@
 #![allow(unsafe_code)]
 
 mod cancel;
+mod line;
 mod listener;
 mod outlet;
 mod request;
@@ -142,27 +143,13 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         slot.set_state(State::Idle);
     }
 
+    let mut line = line::Line::default();
     let mut draining_since: Option<Instant> = None;
     let mut recheck = Instant::now() + PRIVILEGE_RECHECK;
     loop {
         // The timeout also paces background chores (JWKS refresh) while idle.
-        let events = pg_sys::WL_LATCH_SET
-            | pg_sys::WL_SOCKET_READABLE
-            | pg_sys::WL_EXIT_ON_PM_DEATH
-            | pg_sys::WL_TIMEOUT;
-        let timeout_ms = if draining_since.is_some() { 100 } else { 1000 };
-        // SAFETY: the worker's own latch and a live eventfd, on the main thread.
-        unsafe {
-            pg_sys::WaitLatchOrSocket(
-                pg_sys::MyLatch,
-                events as i32,
-                wake.fd(),
-                timeout_ms,
-                pg_sys::PG_WAIT_EXTENSION,
-            );
-            pg_sys::ResetLatch(pg_sys::MyLatch);
-        }
-        pg_sys::check_for_interrupts!();
+        let timeout = Duration::from_millis(if draining_since.is_some() { 100 } else { 1000 });
+        wait(&wake, timeout);
 
         if BackgroundWorker::sighup_received() {
             // SAFETY: what a backend does on SIGHUP, outside any transaction.
@@ -185,13 +172,17 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
             let (keys, fetched, failing) = crate::auth::jwks_status();
             slot.set_jwks(keys, fetched, failing);
         }
-        wake.drain();
         if refusal.is_some() && Instant::now() >= recheck {
             // Refusing: see every few seconds whether the role was fixed.
             refusal = privileged(index, &cfg, refusal.as_ref());
             recheck = Instant::now() + PRIVILEGE_RECHECK;
         }
-        while let Ok(job) = jobs_rx.try_recv() {
+        loop {
+            line.take_in(&jobs_rx);
+            if slot.is_some() && crate::http::hand_off_enabled() {
+                line.claim_older(index, &jobs_rx, &wake, wait);
+            }
+            let Some(job) = line.next(slot) else { break };
             serve(job, &cfg, slot, refusal.as_ref());
         }
 
@@ -210,6 +201,28 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     // a server shutdown nothing is restarted anyway.
     // SAFETY: the worker's normal exit; nothing of ours is left to drop.
     unsafe { pg_sys::proc_exit(1) };
+}
+
+/// Sleeps until the I/O thread wakes this thread, a signal or the postmaster's death sets the
+/// latch, or `timeout` passes; then handles interrupts.
+fn wait(wake: &Wake, timeout: Duration) {
+    let events = pg_sys::WL_LATCH_SET
+        | pg_sys::WL_SOCKET_READABLE
+        | pg_sys::WL_EXIT_ON_PM_DEATH
+        | pg_sys::WL_TIMEOUT;
+    // SAFETY: the worker's own latch and a live eventfd, on the main thread.
+    unsafe {
+        pg_sys::WaitLatchOrSocket(
+            pg_sys::MyLatch,
+            events as i32,
+            wake.fd(),
+            timeout.as_millis().clamp(1, i64::MAX as u128) as i64,
+            pg_sys::PG_WAIT_EXTENSION,
+        );
+        pg_sys::ResetLatch(pg_sys::MyLatch);
+    }
+    wake.drain();
+    pg_sys::check_for_interrupts!();
 }
 
 /// How often a refusing worker looks at its role again.
@@ -435,6 +448,7 @@ mod unit {
             user_agent: Some("curl/8".into()),
             received: Instant::now(),
             parse: Duration::ZERO,
+            queued_us: 0,
         };
         let line = access_line(&meta, Some("anon"), 200);
         assert!(line.starts_with("127.0.0.1 - anon ["), "{line}");

@@ -446,6 +446,13 @@ impl WorkerSlot {
     /// The I/O thread handed over a request first queued at `queued_us`.
     pub fn enqueue(&self, queued_us: i64) {
         self.waiting.fetch_add(1, Ordering::Relaxed);
+        self.still_waiting(queued_us);
+    }
+
+    /// I/O thread, for a request queued at `queued_us` that still waits (it says so every few
+    /// milliseconds): siblings see it again after a claim on an older one was served or came to
+    /// nothing, while the main thread is still busy.
+    pub fn still_waiting(&self, queued_us: i64) {
         self.oldest_waiting_us
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| {
                 (t == 0 || t > queued_us).then_some(queued_us)
@@ -477,9 +484,8 @@ impl WorkerSlot {
             .ok();
     }
 
-    /// A claim on the request queued at `queued_us` came to nothing (it could not be relayed,
-    /// or was started, relayed or given up since the main thread last looked): forget it until
-    /// the I/O thread queues another.
+    /// The request queued at `queued_us` no longer waits here (relayed, given up), or a claim
+    /// on it came to nothing: forget it; requests still waiting say so again within 5 ms.
     pub fn forget_oldest(&self, queued_us: i64) {
         let _ = self.oldest_waiting_us.compare_exchange(
             queued_us,
@@ -740,5 +746,14 @@ mod unit {
         // The main thread's view replaces the I/O thread's running minimum.
         two.set_oldest_waiting(Some(t - 50));
         assert_eq!(s.longest_waiting_sibling(1, t), Some((3, t - 100)));
+        // While the main thread is busy: the oldest left (relayed), and the requests still
+        // waiting there say so again.
+        three.enqueue(t - 3_000);
+        assert_eq!(s.longest_waiting_sibling(1, t), Some((3, t - 3_000)));
+        three.forget_oldest(t - 3_000);
+        assert_eq!(s.longest_waiting_sibling(1, t), Some((2, t - 50)));
+        three.still_waiting(t - 200);
+        three.still_waiting(t - 100);
+        assert_eq!(s.longest_waiting_sibling(1, t), Some((3, t - 200)));
     }
 }

@@ -476,6 +476,9 @@ async fn handle(
                 answered = &mut answer => break 'queued (answered.unwrap_or_else(|_| unavailable()), watch),
                 _ = tokio::time::sleep(HAND_OFF_AFTER) => {}
             }
+            if let Some(slot) = to.slot {
+                slot.still_waiting(meta.queued_us);
+            }
             // A sibling that claimed a request queued this early (see `worker::line`), or
             // else any idle one.
             let claimed = to.slot.is_some_and(|s| s.claimed(meta.queued_us));
@@ -485,6 +488,9 @@ async fn handle(
                 continue;
             }
             watch.done = true;
+            if let Some(slot) = to.slot {
+                slot.forget_oldest(meta.queued_us);
+            }
             let claimed_by = to
                 .slot
                 .filter(|_| claimed)
@@ -522,6 +528,9 @@ async fn handle(
                 if state.give_up() {
                     // PostgREST's pool acquisition timeout; the main thread will skip it.
                     watch.done = true;
+                    if let Some(slot) = to.slot {
+                        slot.forget_oldest(meta.queued_us);
+                    }
                     crate::stats::stats().pool_timeouts.fetch_add(1, Ordering::Relaxed);
                     Reply::from(response::error(&Error::pool_timeout(), false))
                 } else {

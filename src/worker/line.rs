@@ -11,10 +11,12 @@
 //! `CLAIM_WAIT` for the sibling's I/O thread to relay it; it comes with its original queueing
 //! time and goes to the front of this line.
 //!
-//! Only requests at risk move: taking every request that waited longer than one's own (one
-//! line for all, as a connection pool has) was measured and dropped. Cheap requests then waited
-//! behind every slow one, so in the soak's mix of cheap reads beside charts every client got one
-//! answer per round of charts (by id 5 req/s instead of 66; 56 requests still timed out).
+//! Only requests at risk move. One line for all (taking every request that waited longer than
+//! one's own, as a connection pool does) makes cheap requests wait behind every slow one: each
+//! client gets one answer per round of slow requests. Tried first, in the soak's mix of cheap
+//! reads beside charts: by id 5 req/s instead of 66, and 56 requests still timed out (that
+//! version also kept announcing requests that had left, so some claims came to nothing and
+//! cost their 25 ms: the number overstates the cost, not the round).
 
 use crate::http::{Job, JobState};
 use crate::stats::{self, WorkerSlot};

@@ -69,8 +69,8 @@ impl Line {
         Some(job)
     }
 
-    /// Before serving its own oldest request: takes a sibling's that has waited more than
-    /// MARGIN longer, if there is one, into this line.
+    /// Before serving its own oldest request: takes into this line a sibling's request that is
+    /// at risk (waited AT_RISK's share of the timeout) and waited MARGIN longer, if one is.
     pub fn claim_older(
         &mut self,
         index: i32,

@@ -204,7 +204,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
 }
 
 /// Sleeps until the I/O thread wakes this thread, a signal or the postmaster's death sets the
-/// latch, or `timeout` passes; then handles interrupts.
+/// latch, or `timeout` passes; then handles interrupts. Called only between requests.
 fn wait(wake: &Wake, timeout: Duration) {
     let events = pg_sys::WL_LATCH_SET
         | pg_sys::WL_SOCKET_READABLE
@@ -222,6 +222,11 @@ fn wait(wake: &Wake, timeout: Duration) {
         pg_sys::ResetLatch(pg_sys::MyLatch);
     }
     wake.drain();
+    // A cancel pending now has nothing to cancel: a client that hung up just after its
+    // request's last statement, or pg_cancel_backend on an idle worker. Raised here, outside
+    // any transaction, it would end the worker (and drop its other clients' connections).
+    // SAFETY: main thread, between requests; Postgres's own flag, cleared as it clears it.
+    unsafe { pg_sys::QueryCancelPending = 0 };
     pg_sys::check_for_interrupts!();
 }
 

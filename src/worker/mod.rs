@@ -206,17 +206,16 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
 /// Sleeps until the I/O thread wakes this thread, a signal or the postmaster's death sets the
 /// latch, or `timeout` passes; then handles interrupts. Called only between requests.
 fn wait(wake: &Wake, timeout: Duration) {
-    let events = pg_sys::WL_LATCH_SET
-        | pg_sys::WL_SOCKET_READABLE
-        | pg_sys::WL_EXIT_ON_PM_DEATH
-        | pg_sys::WL_TIMEOUT;
-    // SAFETY: the worker's own latch and a live eventfd, on the main thread.
+    let timeout = timeout.as_millis().clamp(1, i64::MAX as u128) as std::ffi::c_long;
+    // SAFETY: main thread; the set lives as long as the process and holds the worker's own
+    // latch and the eventfd, which outlives every wait.
     unsafe {
-        pg_sys::WaitLatchOrSocket(
-            pg_sys::MyLatch,
-            events as i32,
-            wake.fd(),
-            timeout.as_millis().clamp(1, i64::MAX as u128) as i64,
+        let mut event = pg_sys::WaitEvent::default();
+        pg_sys::WaitEventSetWait(
+            wait_set(wake),
+            timeout,
+            &mut event,
+            1,
             pg_sys::PG_WAIT_EXTENSION,
         );
         pg_sys::ResetLatch(pg_sys::MyLatch);
@@ -228,6 +227,37 @@ fn wait(wake: &Wake, timeout: Duration) {
     // SAFETY: main thread, between requests; Postgres's own flag, cleared as it clears it.
     unsafe { pg_sys::QueryCancelPending = 0 };
     pg_sys::check_for_interrupts!();
+}
+
+thread_local! {
+    static WAIT_SET: std::cell::Cell<*mut pg_sys::WaitEventSet> =
+        const { std::cell::Cell::new(std::ptr::null_mut()) };
+}
+
+/// The latch, the eventfd and postmaster death, in one set made once: `WaitLatchOrSocket`
+/// builds and frees an epoll set on every call, three extra system calls per request.
+///
+/// # Safety
+/// Main thread only; `wake` is the worker's one eventfd, alive until the process exits.
+unsafe fn wait_set(wake: &Wake) -> *mut pg_sys::WaitEventSet {
+    WAIT_SET.with(|cell| {
+        if cell.get().is_null() {
+            // SAFETY: as the caller promises; the set is never freed, so it needs no owner.
+            unsafe {
+                #[cfg(feature = "pg15")]
+                let set = pg_sys::CreateWaitEventSet(pg_sys::TopMemoryContext, 3);
+                #[cfg(not(feature = "pg15"))]
+                let set = pg_sys::CreateWaitEventSet(std::ptr::null_mut(), 3);
+                let none = pg_sys::PGINVALID_SOCKET;
+                let nothing = std::ptr::null_mut();
+                pg_sys::AddWaitEventToSet(set, pg_sys::WL_LATCH_SET, none, pg_sys::MyLatch, nothing);
+                pg_sys::AddWaitEventToSet(set, pg_sys::WL_EXIT_ON_PM_DEATH, none, nothing.cast(), nothing);
+                pg_sys::AddWaitEventToSet(set, pg_sys::WL_SOCKET_READABLE, wake.fd(), nothing.cast(), nothing);
+                cell.set(set);
+            }
+        }
+        cell.get()
+    })
 }
 
 /// How often a refusing worker looks at its role again.

@@ -133,6 +133,11 @@ pub fn run_isolated<R>(
         // SAFETY: after a caught ERROR Postgres expects exactly this cleanup.
         unsafe { pg_sys::AbortCurrentTransaction() };
     }
+    // A cancel that came after the last statement has nothing left to stop (Postgres ignores
+    // one between queries too). Left pending, the next log line would raise it as an ERROR
+    // outside any transaction, which ends the worker.
+    // SAFETY: main thread, outside any transaction; Postgres's own flag, cleared as it clears it.
+    unsafe { pg_sys::QueryCancelPending = 0 };
     outcome
 }
 

@@ -29,13 +29,20 @@ pub fn install() {
 }
 
 extern "C" fn on_abandon(_signal: libc::c_int) {
-    // SAFETY: async-signal-safe: atomics, Postgres's interrupt flags (sig_atomic_t, set exactly
-    // as StatementCancelHandler sets them) and SetLatch (made for signal handlers); errno is
-    // restored as Postgres's handlers restore it.
+    // SAFETY: async-signal-safe: atomics, a read of this thread's transaction state (a plain
+    // field; the handler runs on the main thread, the only one that changes it), Postgres's
+    // interrupt flags (sig_atomic_t, set exactly as StatementCancelHandler sets them) and
+    // SetLatch (made for signal handlers); errno is restored as Postgres's handlers restore it.
     unsafe {
         let errno = *libc::__errno_location();
         let abandoned = ABANDONED.load(Ordering::SeqCst);
-        if abandoned != 0 && abandoned == SERVING.load(Ordering::SeqCst) {
+        // Only inside the request's transaction: before it the request has not started, and
+        // after it a cancel would stop nothing, and would be raised as an ERROR outside any
+        // transaction at the next log line, which ends the worker.
+        if abandoned != 0
+            && abandoned == SERVING.load(Ordering::SeqCst)
+            && pg_sys::IsTransactionState()
+        {
             pg_sys::InterruptPending = 1;
             pg_sys::QueryCancelPending = 1;
             pg_sys::SetLatch(pg_sys::MyLatch);
@@ -47,6 +54,19 @@ extern "C" fn on_abandon(_signal: libc::c_int) {
 /// Whether request `id`'s client has already gone.
 pub fn abandoned(id: u64) -> bool {
     ABANDONED.load(Ordering::SeqCst) == id
+}
+
+/// Inside the request's transaction: a client that left before it began (when the signal
+/// stops nothing) has its request cancelled at the first statement.
+pub fn if_abandoned() {
+    let serving = SERVING.load(Ordering::SeqCst);
+    if serving != 0 && ABANDONED.load(Ordering::SeqCst) == serving {
+        // SAFETY: main thread, inside the request's transaction; set as the handler sets it.
+        unsafe {
+            pg_sys::InterruptPending = 1;
+            pg_sys::QueryCancelPending = 1;
+        }
+    }
 }
 
 /// Marks request `id` as the one being served until the guard drops.

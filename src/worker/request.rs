@@ -69,6 +69,7 @@ pub fn handle(req: &ApiRequest, cfg: &Config, out: &mut Outlet) -> Served {
     };
     let in_transaction = Instant::now();
     let outcome = transaction::run(|| {
+        super::cancel::if_abandoned();
         let cache = load_schema(cfg)?;
         let planning = Instant::now();
         let plan = plan::plan(req, &cache, cfg);
@@ -113,6 +114,7 @@ pub fn handle(req: &ApiRequest, cfg: &Config, out: &mut Outlet) -> Served {
         Ok(Step::Done(response)) => Ok(response),
         Ok(Step::Isolated(plan, statements, level, role_settings)) => {
             transaction::run_isolated(Some(level), || {
+                super::cancel::if_abandoned();
                 let caller = Caller {
                     auth: &auth,
                     role_settings: &role_settings,

@@ -4,7 +4,7 @@ PG ?= 17
 PG_CONFIG ?= $(shell bash -c '. .ci/lib.sh && pg_config_for $(PG)')
 export PG PG_CONFIG
 
-.PHONY: setup build install run cluster tokens test bench fuzz clean
+.PHONY: setup build install run cluster tokens test bench profile fuzz clean
 
 setup:
 	@.ci/setup
@@ -32,6 +32,10 @@ test: setup
 
 bench: install
 	@.ci/bench
+
+# Each stage's share of the workers' CPU on the by-id read (perf); `make bench` loads the data.
+profile: install
+	@.ci/profile
 
 # Each fuzz target (src/fuzz.rs) for FUZZ_SECONDS (default 60) from a random seed; make test
 # runs them briefly from a fixed one.

@@ -133,12 +133,17 @@ pub fn run_isolated<R>(
         // SAFETY: after a caught ERROR Postgres expects exactly this cleanup.
         unsafe { pg_sys::AbortCurrentTransaction() };
     }
-    // A cancel that came after the last statement has nothing left to stop (Postgres ignores
-    // one between queries too). Left pending, the next log line would raise it as an ERROR
-    // outside any transaction, which ends the worker.
+    drop_stale_cancel();
+    outcome
+}
+
+/// Outside any transaction, a pending cancel has nothing left to stop: a client that hung up
+/// after its request's last statement, or `pg_cancel_backend` on an idle worker. Postgres
+/// ignores one between queries too. Left pending, the next log line (`errfinish` checks for
+/// interrupts) would raise it as an ERROR outside any transaction, which ends the worker.
+pub fn drop_stale_cancel() {
     // SAFETY: main thread, outside any transaction; Postgres's own flag, cleared as it clears it.
     unsafe { pg_sys::QueryCancelPending = 0 };
-    outcome
 }
 
 /// Runs `body` in a subtransaction of the current transaction: an error inside rolls back

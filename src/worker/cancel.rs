@@ -71,10 +71,8 @@ pub fn if_abandoned() {
 
 /// Marks request `id` as the one being served until the guard drops.
 pub fn serving(id: u64) -> Serving {
-    // A cancel meant for an earlier request, arrived after its last statement, must not
-    // stop this one: cleared before this request can be named.
-    // SAFETY: main thread, between requests (no statement runs).
-    unsafe { pg_sys::QueryCancelPending = 0 };
+    // A cancel meant for an earlier request must not stop this one.
+    crate::exec::transaction::drop_stale_cancel();
     SERVING.store(id, Ordering::SeqCst);
     Serving
 }

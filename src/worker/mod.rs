@@ -221,11 +221,7 @@ fn wait(wake: &Wake, timeout: Duration) {
         pg_sys::ResetLatch(pg_sys::MyLatch);
     }
     wake.drain();
-    // A cancel pending now has nothing to cancel: a client that hung up just after its
-    // request's last statement, or pg_cancel_backend on an idle worker. Raised here, outside
-    // any transaction, it would end the worker (and drop its other clients' connections).
-    // SAFETY: main thread, between requests; Postgres's own flag, cleared as it clears it.
-    unsafe { pg_sys::QueryCancelPending = 0 };
+    exec::transaction::drop_stale_cancel();
     pg_sys::check_for_interrupts!();
 }
 

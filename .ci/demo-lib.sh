@@ -83,6 +83,21 @@ demo_wait_api() { # url
   return 1
 }
 
+# Bounded wait (300 s: a first run builds demo_token and creates the cluster) until the
+# .ci/run-demo started in the background as PID serves the URL; its output is LOG.
+demo_wait_run_demo() { # pid url log
+  local i
+  for i in $(seq 1 600); do
+    curl -fsS -o /dev/null "$2/transactions?limit=0" 2>/dev/null && return 0
+    if ! kill -0 "$1" 2>/dev/null || [ "$i" = 600 ]; then
+      echo "run-demo did not start serving $2; its output ($3):" >&2
+      cat "$3" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
 demo_stop_standby() { # n
   local sdata="$dir-standby$1/data"
   if [ -f "$sdata/postmaster.pid" ]; then

@@ -36,6 +36,8 @@ COPY Cargo.toml Cargo.lock budgetbee.control ./
 COPY pgrx-tests/Cargo.toml ./pgrx-tests/Cargo.toml
 COPY pgrx-tests/src ./pgrx-tests/src
 COPY src ./src
+# The upgrade scripts (budgetbee--<old>--<new>.sql): cargo pgrx packages them from sql/.
+COPY sql/budgetbee--*.sql ./sql/
 RUN cargo pgrx package --no-default-features --features pg17 \
       --pg-config /usr/lib/postgresql/17/bin/pg_config
 

@@ -53,32 +53,6 @@ fn wake_workers() {
     }
 }
 
-// Better Auth's claims as SQL sees them, callable unqualified as Budget Bee's policies and
-// functions call them (`uid()`, `org_id()`, `org_role()`). Plain SQL, STABLE: the planner
-// inlines them, so an RLS policy costs no function call per row.
-pgrx::extension_sql!(
-    r#"
-CREATE FUNCTION public.jwt() RETURNS jsonb LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb $$;
-COMMENT ON FUNCTION public.jwt() IS 'All claims of the request''s JWT (budgetbee).';
-
-CREATE FUNCTION public.uid() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT coalesce(
-  nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub',
-  nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'user_id') $$;
-COMMENT ON FUNCTION public.uid() IS 'The user id of the request''s JWT: sub, else user_id (budgetbee).';
-
-CREATE FUNCTION public.org_id() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_id' $$;
-COMMENT ON FUNCTION public.org_id() IS 'claims.organization_id of the request''s JWT (budgetbee).';
-
-CREATE FUNCTION public.org_role() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_role' $$;
-COMMENT ON FUNCTION public.org_role() IS 'claims.organization_role of the request''s JWT (budgetbee).';
-"#,
-    name = "claim_functions"
-);
-
 // ---------------------------------------------------------------------------------------------
 // What the workers are doing, from shared memory: for the database owner and members of
 // budgetbee_monitor (see the grants below), never for the API's roles.

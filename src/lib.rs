@@ -16,6 +16,7 @@ use stats::STATS;
 mod admin;
 mod api;
 mod auth;
+mod claim_functions;
 mod config;
 mod error;
 mod exec;

@@ -42,7 +42,7 @@ fn anon_fields() -> Vec<Field> {
             json!({
                 "title": "Budget Bee API",
                 "description": "Transactions, categories and reports\nof Budget Bee users.",
-                "version": "0.1.0"
+                "version": "0.2.0"
             }),
         ),
         field(

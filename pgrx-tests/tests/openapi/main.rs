@@ -37,7 +37,7 @@
 //! labels, view key dependencies, routine arguments) were read by running PostgREST's catalog
 //! queries from SchemaCache.hs over `FIXTURE` in PostgreSQL 17, as PostgREST runs them.
 //!
-//! budgetbee-specific values: `info.version` is budgetbee's version (`0.1.0`),
+//! budgetbee-specific values: `info.version` is budgetbee's version (`0.2.0`),
 //! `externalDocs.url` points at PostgREST v13's API docs, `host` is `budgetbee.server_host`
 //! (`127.0.0.1` in these clusters) and the cluster's HTTP port. The modes are the GUCs
 //! `budgetbee.openapi_mode`, `budgetbee.openapi_server_proxy_uri` and

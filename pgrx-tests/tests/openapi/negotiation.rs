@@ -160,7 +160,7 @@ fn the_seed_requests() {
                 json!({
                     "title": "standard public schema",
                     "description": "",
-                    "version": "0.1.0"
+                    "version": "0.2.0"
                 }),
             ),
             field("host", "/host", json!(format!("127.0.0.1:{}", c.http_port))),

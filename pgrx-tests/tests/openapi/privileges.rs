@@ -213,7 +213,7 @@ fn ignore_privileges_shows_the_whole_schema() {
             .fields(vec![field(
                 "v2: info from a one-line schema comment — the title, and an empty description",
                 "/info",
-                json!({"title": "Version two", "description": "", "version": "0.1.0"}),
+                json!({"title": "Version two", "description": "", "version": "0.2.0"}),
             )])
             .fields(whole_document(
                 "v2",

@@ -218,7 +218,7 @@ fn schema_changes_show_in_the_next_document() {
             fields: vec![field(
                 "info",
                 "/info",
-                json!({"title": "Budget Bee", "description": "Personal finance", "version": "0.1.0"}),
+                json!({"title": "Budget Bee", "description": "Personal finance", "version": "0.2.0"}),
             )],
         },
         Step {
@@ -232,7 +232,7 @@ fn schema_changes_show_in_the_next_document() {
                 field(
                     "info",
                     "/info",
-                    json!({"title": "standard public schema", "description": "", "version": "0.1.0"}),
+                    json!({"title": "standard public schema", "description": "", "version": "0.2.0"}),
                 ),
             ],
         },

@@ -68,10 +68,8 @@ fn text(datum: Option<pg_sys::Datum>) -> Option<String> {
 fn answer(claims: &CStr) -> Answers {
     // SAFETY: jsonb_in takes a cstring; invalid JSON raises Postgres's ERROR (22P02), which
     // pgrx carries to the caller's transaction as any error of a #[pg_extern] function.
-    let jsonb = unsafe {
-        direct_function_call_as_datum(pg_sys::jsonb_in, &[claims.into_datum()])
-    }
-    .expect("jsonb_in never returns NULL");
+    let jsonb = unsafe { direct_function_call_as_datum(pg_sys::jsonb_in, &[claims.into_datum()]) }
+        .expect("jsonb_in never returns NULL");
     let inner = field(jsonb, "claims", false);
     Answers {
         claims: claims.to_bytes().to_vec(),

@@ -8,10 +8,8 @@ use budgetbee_e2e::{Cluster, ClusterBuilder, DB};
 /// The definitions the functions must agree with, as SQL expressions.
 const SQL_UID: &str = "coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', \
      nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'user_id')";
-const SQL_ORG_ID: &str =
-    "nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_id'";
-const SQL_ORG_ROLE: &str =
-    "nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_role'";
+const SQL_ORG_ID: &str = "nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_id'";
+const SQL_ORG_ROLE: &str = "nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_role'";
 
 fn cluster(name: &str) -> Cluster {
     ClusterBuilder::new(name).pool(1).start()
@@ -57,7 +55,10 @@ fn answers_are_the_sql_definitions_answers() {
         (Some(r#"{"sub":"a","sub":"b"}"#), "b|∅|∅"),
         (Some(r#"{"claims":[1]}"#), "∅|∅|∅"),
         (Some(r#"{"claims":"s"}"#), "∅|∅|∅"),
-        (Some(r#"{"claims":{"organization_id":{"x":1}}}"#), r#"∅|{"x": 1}|∅"#),
+        (
+            Some(r#"{"claims":{"organization_id":{"x":1}}}"#),
+            r#"∅|{"x": 1}|∅"#,
+        ),
         (Some(r#"{"sub":"caf\u00e9 \"q\""}"#), "café \"q\"|∅|∅"),
     ];
     for (claims, expected) in cases {
@@ -93,9 +94,7 @@ fn claims_that_are_not_json_raise_jsonbs_own_error() {
     for f in ["uid()", "org_id()", "org_role()"] {
         let err = c.psql_err(
             DB,
-            &format!(
-                r#"SELECT set_config('request.jwt.claims', '{{"sub":', false); SELECT {f}"#
-            ),
+            &format!(r#"SELECT set_config('request.jwt.claims', '{{"sub":', false); SELECT {f}"#),
         );
         assert!(
             err.contains("ERROR:  invalid input syntax for type json")

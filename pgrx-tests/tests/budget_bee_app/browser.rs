@@ -11,7 +11,7 @@
 //! body for an insert without `Prefer`, 403 and the 42501 body for a row-level security
 //! refusal, the chart function's rows).
 
-use super::web_app::{
+use super::web_app_session::{
     EXPOSED, METHODS, from, numbers_as_floats, rls_violation, rpc, scope, sql_literal,
 };
 use super::*;

@@ -16,6 +16,8 @@
 mod browser;
 mod seed_curls;
 mod web_app;
+mod web_app_pages;
+mod web_app_session;
 
 use budgetbee_e2e::Demo;
 use std::sync::{Mutex, MutexGuard, OnceLock};

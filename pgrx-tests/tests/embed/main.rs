@@ -170,7 +170,13 @@ const JSON: (&str, &str) = ("Content-Type", "application/json; charset=utf-8");
 
 mod after_writes;
 mod aggregates;
+mod aggregates_in_embeds;
+mod aggregates_in_spreads;
 mod read_basic;
 mod read_hints;
+mod read_order_and_ranges;
+mod read_param_errors;
 mod read_params;
+mod read_shapes_and_media_types;
 mod read_spread;
+mod read_views_and_computed;

@@ -1,0 +1,228 @@
+//! Embedding through a view's relationships (`expenses` over `transactions`), the computed
+//! relationships `owner` and `big_transactions`, the field `label` (PostgREST facts: `read_basic`).
+
+use super::*;
+
+/// The view `expenses` (over transactions) in both directions.
+#[test]
+fn views() {
+    run_cases(
+        cluster(),
+        &[
+            Case {
+                name: "a view embeds what its base table references",
+                method: "GET",
+                path: "/expenses?select=name,categories(name)&order=id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-3/*")],
+                body: concat!(
+                    r#"[{"name":"Lunch","categories":{"name": "Food"}}, "#,
+                    "\n",
+                    r#" {"name":"Dinner","categories":{"name": "Food"}}, "#,
+                    "\n",
+                    r#" {"name":"Flight","categories":{"name": "Travel"}}, "#,
+                    "\n",
+                    r#" {"name":"Coffee","categories":{"name": "Food"}}]"#,
+                ),
+            },
+            Case {
+                name: "a table embeds a view that references it",
+                method: "GET",
+                path: "/categories?select=name,expenses(name,amount)&expenses.order=id&order=id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-3/*")],
+                body: concat!(
+                    r#"[{"name":"Food","expenses":[{"name": "Lunch", "amount": -12.50}, {"name": "Dinner", "amount": -40.00}, {"name": "Coffee", "amount": -8.25}]}, "#,
+                    "\n",
+                    r#" {"name":"Travel","expenses":[{"name": "Flight", "amount": -300.00}]}, "#,
+                    "\n",
+                    r#" {"name":"Sales","expenses":[]}, "#,
+                    "\n",
+                    r#" {"name":"Empty","expenses":[]}]"#,
+                ),
+            },
+            Case {
+                name: "a view embeds a one-to-one that references its base table",
+                method: "GET",
+                path: "/expenses?select=id,transaction_notes(note)&order=id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-3/*")],
+                body: concat!(
+                    r#"[{"id":1,"transaction_notes":{"note": "with the team"}}, "#,
+                    "\n",
+                    r#" {"id":2,"transaction_notes":null}, "#,
+                    "\n",
+                    r#" {"id":3,"transaction_notes":null}, "#,
+                    "\n",
+                    r#" {"id":6,"transaction_notes":null}]"#,
+                ),
+            },
+            Case {
+                name: "a view embeds through the junction of its base table",
+                method: "GET",
+                path: "/expenses?select=id,tags(name)&tags.order=id&order=id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-3/*")],
+                body: concat!(
+                    r#"[{"id":1,"tags":[{"name": "work"}]}, "#,
+                    "\n",
+                    r#" {"id":2,"tags":[{"name": "family"}]}, "#,
+                    "\n",
+                    r#" {"id":3,"tags":[{"name": "work"}, {"name": "family"}]}, "#,
+                    "\n",
+                    r#" {"id":6,"tags":[]}]"#,
+                ),
+            },
+            Case {
+                name: "one-to-one into a view: rows the view filters out are null",
+                method: "GET",
+                path: "/transaction_notes?select=note,expenses(name)&order=transaction_id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-1/*")],
+                body: concat!(
+                    r#"[{"note":"with the team","expenses":{"name": "Lunch"}}, "#,
+                    "\n",
+                    r#" {"note":"client A","expenses":null}]"#,
+                ),
+            },
+        ],
+    );
+}
+
+/// Computed relationships `owner` (to-one) and `big_transactions` (to-many); computed field `label`.
+#[test]
+fn computed() {
+    run_cases(
+        cluster(),
+        &[
+            Case {
+                name: "computed relationship to-one (ROWS 1): an object",
+                method: "GET",
+                path: "/transactions?select=id,owner(name)&order=id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-5/*")],
+                body: concat!(
+                    r#"[{"id":1,"owner":{"name": "Ann"}}, "#,
+                    "\n",
+                    r#" {"id":2,"owner":{"name": "Ann"}}, "#,
+                    "\n",
+                    r#" {"id":3,"owner":{"name": "Ann"}}, "#,
+                    "\n",
+                    r#" {"id":4,"owner":{"name": "Bob"}}, "#,
+                    "\n",
+                    r#" {"id":5,"owner":{"name": "Bob"}}, "#,
+                    "\n",
+                    r#" {"id":6,"owner":{"name": "Cyd"}}]"#,
+                ),
+            },
+            Case {
+                name: "computed relationship with *",
+                method: "GET",
+                path: "/transactions?select=id,owner(*)&id=eq.4",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-0/*")],
+                body: r#"[{"id":4,"owner":{"id": "u2", "name": "Bob"}}]"#,
+            },
+            Case {
+                name: "computed relationship aliased",
+                method: "GET",
+                path: "/transactions?select=id,who:owner(name)&id=lte.2&order=id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-1/*")],
+                body: concat!(
+                    r#"[{"id":1,"who":{"name": "Ann"}}, "#,
+                    "\n",
+                    r#" {"id":2,"who":{"name": "Ann"}}]"#,
+                ),
+            },
+            Case {
+                name: "computed relationship to-many: an array, [] when empty",
+                method: "GET",
+                path: "/categories?select=name,big_transactions(id,amount)&big_transactions.order=id&order=id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-3/*")],
+                body: concat!(
+                    r#"[{"name":"Food","big_transactions":[{"id": 2, "amount": -40.00}]}, "#,
+                    "\n",
+                    r#" {"name":"Travel","big_transactions":[{"id": 3, "amount": -300.00}]}, "#,
+                    "\n",
+                    r#" {"name":"Sales","big_transactions":[{"id": 4, "amount": 1200.00}]}, "#,
+                    "\n",
+                    r#" {"name":"Empty","big_transactions":[]}]"#,
+                ),
+            },
+            Case {
+                name: "computed relationship nested in a computed relationship",
+                method: "GET",
+                path: "/categories?select=name,big_transactions(id,owner(name))&id=eq.1",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-0/*")],
+                body: r#"[{"name":"Food","big_transactions":[{"id": 2, "owner": {"name": "Ann"}}]}]"#,
+            },
+            Case {
+                name: "computed field in select",
+                method: "GET",
+                path: "/transactions?select=id,label&order=id",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-5/*")],
+                body: concat!(
+                    r#"[{"id":1,"label":"Lunch (-12.50)"}, "#,
+                    "\n",
+                    r#" {"id":2,"label":"Dinner (-40.00)"}, "#,
+                    "\n",
+                    r#" {"id":3,"label":"Flight (-300.00)"}, "#,
+                    "\n",
+                    r#" {"id":4,"label":"Invoice 7 (1200.00)"}, "#,
+                    "\n",
+                    r#" {"id":5,"label":"Refund (15.00)"}, "#,
+                    "\n",
+                    r#" {"id":6,"label":"Coffee (-8.25)"}]"#,
+                ),
+            },
+            Case {
+                name: "computed field in a filter",
+                method: "GET",
+                path: "/transactions?select=id,label&label=like.*Lunch*",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-0/*")],
+                body: r#"[{"id":1,"label":"Lunch (-12.50)"}]"#,
+            },
+            Case {
+                name: "computed field in order",
+                method: "GET",
+                path: "/transactions?select=label&order=label.desc&limit=3",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-2/*")],
+                body: concat!(
+                    r#"[{"label":"Refund (15.00)"}, "#,
+                    "\n",
+                    r#" {"label":"Lunch (-12.50)"}, "#,
+                    "\n",
+                    r#" {"label":"Invoice 7 (1200.00)"}]"#,
+                ),
+            },
+            Case {
+                name: "computed field inside an embed",
+                method: "GET",
+                path: "/categories?select=name,transactions(label)&transactions.order=id&id=eq.1",
+                headers: &[],
+                status: 200,
+                expect_headers: &[JSON, ("Content-Range", "0-0/*")],
+                body: r#"[{"name":"Food","transactions":[{"label": "Lunch (-12.50)"}, {"label": "Dinner (-40.00)"}, {"label": "Coffee (-8.25)"}]}]"#,
+            },
+        ],
+    );
+}

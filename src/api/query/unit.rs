@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::Error;
 
 fn col(name: &str) -> SelectItem {
     SelectItem::column(name)

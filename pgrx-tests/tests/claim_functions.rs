@@ -127,5 +127,19 @@ fn policies_see_each_rows_claims_in_a_scan() {
     );
     let counts: Vec<&str> = out.lines().filter(|l| !l.starts_with('{')).collect();
     assert_eq!(counts, ["1000:u1u1", "1000:u2u2"], "{out}");
+
+    // The same scan in parallel workers, which load the functions afresh and get the claims
+    // with the leader's settings.
+    let parallel = "SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0;
+        SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; SET ROLE anon;
+        SELECT set_config('request.jwt.claims', '{\"sub\":\"u0\"}', false);";
+    let plan = c.psql(&format!(
+        "{parallel} EXPLAIN (COSTS OFF) SELECT count(*) FROM notes"
+    ));
+    assert!(plan.contains("Parallel Seq Scan on notes"), "{plan}");
+    let out = c.psql(&format!(
+        "{parallel} SELECT count(*) || ':' || min(owner) || max(owner) FROM notes"
+    ));
+    assert_eq!(out.lines().last(), Some("1000:u0u0"), "{out}");
     c.stop_fast();
 }

@@ -83,6 +83,15 @@ demo_wait_api() { # url
   return 1
 }
 
+# The pids of the cluster's budgetbee workers: the postmaster's children whose title names them
+# (a child that exits meanwhile is skipped quietly).
+demo_worker_pids() {
+  local p
+  for p in $(pgrep -P "$(head -1 "$data/postmaster.pid")"); do
+    if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q 'budgetbee worker'; then echo "$p"; fi
+  done
+}
+
 # Bounded wait (300 s: a first run builds demo_token and creates the cluster) until the
 # .ci/run-demo started in the background as PID serves the URL; its output is LOG.
 demo_wait_run_demo() { # pid url log

@@ -32,18 +32,19 @@ thread_local! {
     static KEPT: RefCell<Option<Answers>> = const { RefCell::new(None) };
 }
 
-/// `nullif(current_setting('request.jwt.claims', true), '')`, without a copy.
-fn claims_text() -> Option<&'static CStr> {
+/// `f` of `nullif(current_setting('request.jwt.claims', true), '')`, read in place (the
+/// borrow ends with `f`, before anything can change the setting); `None` when unset or empty.
+fn with_claims_text<R>(f: impl FnOnce(&CStr) -> R) -> Option<R> {
     // SAFETY: GetConfigOption returns the setting's current value (or NULL for a setting that
-    // does not exist), owned by the GUC machinery; it is read before anything here can change
-    // the setting, and copied before the next call.
+    // does not exist), owned by the GUC machinery.
     let value = unsafe { pg_sys::GetConfigOption(c"request.jwt.claims".as_ptr(), true, false) };
     if value.is_null() {
         return None;
     }
-    // SAFETY: a non-NULL GUC value is a NUL-terminated string.
+    // SAFETY: a non-NULL GUC value is a NUL-terminated string, alive until the setting changes,
+    // which nothing does while `f` runs.
     let text = unsafe { CStr::from_ptr(value) };
-    (!text.to_bytes().is_empty()).then_some(text)
+    (!text.to_bytes().is_empty()).then(|| f(text))
 }
 
 /// `jsonb -> key` and `jsonb ->> key`, as the SQL operators call them.
@@ -81,13 +82,15 @@ fn answer(claims: &CStr) -> Answers {
 
 /// One answer for the current claims, kept or computed.
 fn kept(pick: fn(&Answers) -> &Option<String>) -> Option<String> {
-    let claims = claims_text()?;
-    KEPT.with_borrow_mut(|kept| {
-        if kept.as_ref().is_none_or(|k| k.claims != claims.to_bytes()) {
-            *kept = Some(answer(claims));
-        }
-        kept.as_ref().and_then(|k| pick(k).clone())
+    with_claims_text(|claims| {
+        KEPT.with_borrow_mut(|kept| {
+            if kept.as_ref().is_none_or(|k| k.claims != claims.to_bytes()) {
+                *kept = Some(answer(claims));
+            }
+            kept.as_ref().and_then(|k| pick(k).clone())
+        })
     })
+    .flatten()
 }
 
 /// `public.uid()`: the claims' `sub`, else `user_id`.

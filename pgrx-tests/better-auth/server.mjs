@@ -1,4 +1,4 @@
-// Budget Bee's Better Auth (1.4.17), served over plain Node http for pgrx-tests/tests/better_auth.rs.
+// Budget Bee's Better Auth (1.4.17), served over plain Node http for pgrx-tests/tests/better_auth/.
 //
 // The configuration follows Budget Bee's `packages/core/auth.ts` and `packages/core/permissions.ts`
 // (see the test file's header for the commits it was taken from): email and password, the jwt

@@ -311,3 +311,5 @@ mod results_ranges_and_counts;
 mod results_setof_reads;
 mod results_void;
 mod transactions;
+mod transactions_hoisted_settings;
+mod transactions_prefer;

@@ -51,6 +51,8 @@ extern "C" fn stop_demos() {
         }
         // Killed before its trap was set (still starting), or stuck: stop the cluster directly.
         stop_immediately(bin, data);
+        // As lib.rs's stop_all: the data goes, the script's output and server log stay.
+        let _ = std::fs::remove_dir_all(data);
     }
 }
 

@@ -436,3 +436,42 @@ fn a_large_body_does_not_grow_the_worker() {
         );
     }
 }
+
+#[test]
+fn an_idle_worker_gives_the_memory_of_a_burst_back() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    let pids = worker_pids(c);
+    // Small requests on every connection first: both workers have their caches and plans.
+    for _ in 0..8 {
+        assert_eq!(c.get("/kinds?id=eq.1").status, 200);
+    }
+    std::thread::sleep(Duration::from_secs(4));
+    let rest = private_rss_kb(&pids);
+    // Bodies built whole (a VOLATILE function's rows are not streamed), 1.6 MB each, four at
+    // a time: Postgres's json_agg, the body and its copies, freed after each request.
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..6 {
+                    let r = c.get("/rpc/big_volatile");
+                    assert_eq!(r.status, 200);
+                    assert!(r.header("Content-Length").is_some());
+                }
+            });
+        }
+    });
+    let busy = private_rss_kb(&pids);
+    let back = eventually(Duration::from_secs(15), || {
+        private_rss_kb(&pids)
+            .iter()
+            .zip(&rest)
+            .all(|(now, rest)| *now <= rest + rest / 20)
+    });
+    assert!(
+        back,
+        "workers {pids:?}: private RSS {:?} kB after the burst ({busy:?} right after it), \
+         {rest:?} kB at rest before it",
+        private_rss_kb(&pids)
+    );
+}

@@ -138,6 +138,9 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     crate::auth::tick(&cfg);
     let mut refusal = privileged(index, &cfg, None);
     request::warm_up(&cfg);
+    // What loading the schema cache freed goes back too, so a worker at rest is at rest.
+    let mut trim = IdleTrim::default();
+    trim.worked();
     if let Some(slot) = slot {
         slot.set_schema(crate::schema::loaded_generation());
         slot.set_state(State::Idle);
@@ -184,7 +187,9 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
             }
             let Some(job) = line.next(slot) else { break };
             serve(job, &cfg, slot, refusal.as_ref());
+            trim.worked();
         }
+        trim.if_idle();
 
         if let Some(since) = draining_since
             && (io.finished() || since.elapsed() > DRAIN_LIMIT)
@@ -254,6 +259,34 @@ unsafe fn wait_set(wake: &Wake) -> *mut pg_sys::WaitEventSet {
         }
         cell.get()
     })
+}
+
+/// How long a worker goes without a request before it gives freed memory back.
+const IDLE_TRIM: Duration = Duration::from_secs(2);
+
+/// Gives the heap's free pages back to the system once a worker has gone idle after serving.
+/// glibc keeps what requests freed (the I/O thread's arena, Postgres's freed contexts) mapped,
+/// so without this a worker's memory after a burst of load stays at the burst's high-water
+/// mark; the catalog caches and kept plans, which are in use, stay.
+#[derive(Default)]
+struct IdleTrim {
+    last_work: Option<Instant>,
+}
+
+impl IdleTrim {
+    fn worked(&mut self) {
+        self.last_work = Some(Instant::now());
+    }
+
+    /// Once per idle spell: `malloc_trim` walks every arena's free list, a few hundred
+    /// microseconds that a busy worker must not pay per request.
+    fn if_idle(&mut self) {
+        if self.last_work.is_some_and(|t| t.elapsed() >= IDLE_TRIM) {
+            self.last_work = None;
+            // SAFETY: glibc's malloc_trim takes no pointers and is thread-safe.
+            unsafe { libc::malloc_trim(0) };
+        }
+    }
 }
 
 /// How often a refusing worker looks at its role again.

@@ -460,6 +460,13 @@ impl Cluster {
         t.elapsed()
     }
 
+    /// Stops the cluster (fast), appends `conf` to its postgresql.conf and starts it again.
+    pub fn restart_with(&self, conf: &str) {
+        self.stop_fast();
+        append_conf(&self.data, conf);
+        self.pg_ctl_start();
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
     }

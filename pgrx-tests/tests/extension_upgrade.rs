@@ -1,7 +1,9 @@
 //! A database that created budgetbee at 0.1.0 and runs `ALTER EXTENSION budgetbee UPDATE`
 //! ends with what a fresh install has: the same objects, function definitions, comments and
 //! privileges. Its policies and column defaults that call `uid()`, `org_id()` and `org_role()`
-//! (which 0.2.0 turned from SQL into C functions) survive the update and see the claims.
+//! (which 0.2.0 turned from SQL into C functions) survive the update and see the claims. And
+//! the way back (README, "Installing into a cluster"): without the library preloaded those
+//! calls fail, until the functions get their SQL bodies again.
 //!
 //! 0.1.0's install script is frozen in `fixtures/` (cargo pgrx ships only the current one and
 //! the update scripts) and copied beside them in the installation's extension directory.
@@ -104,4 +106,44 @@ fn an_update_from_0_1_0_ends_where_a_fresh_install_starts() {
     assert_eq!(as_anon(&c, "upgraded", claims, 11), "1:u1,2:u2,10:u2,11:u2");
     let member = r#"{"sub":"u1","claims":{"organization_id":"o1","organization_role":"member"}}"#;
     assert_eq!(as_anon(&c, "upgraded", member, 12), "1:u1,12:u1");
+}
+
+/// The README's statements that give the functions their SQL bodies back.
+const SQL_BODIES: &str = "
+CREATE OR REPLACE FUNCTION public.uid() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub',
+                      nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'user_id') $$;
+CREATE OR REPLACE FUNCTION public.org_id() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_id' $$;
+CREATE OR REPLACE FUNCTION public.org_role() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_role' $$;
+";
+
+#[test]
+fn without_the_library_the_policies_need_the_functions_sql_bodies() {
+    let c = ClusterBuilder::new("extension-unload")
+        .pool(1)
+        .fixture(APP)
+        .start();
+    let claims = r#"{"sub":"u2","claims":{"organization_id":"o1","organization_role":"admin"}}"#;
+    c.restart_with("shared_preload_libraries = ''\n");
+    let read = format!(
+        "BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', '{claims}', true); \
+         SELECT count(*) FROM notes; COMMIT;"
+    );
+    let refused = c.psql_err(DB, &read);
+    assert!(
+        refused.contains("budgetbee must be loaded via shared_preload_libraries"),
+        "{refused}"
+    );
+    c.psql(SQL_BODIES);
+    assert_eq!(as_anon(&c, DB, claims, 10), "1:u1,2:u2,10:u2");
+    // Still members of the extension, which a later preload and update can take over again.
+    assert_eq!(
+        c.psql(
+            "SELECT count(*) FROM pg_depend WHERE deptype = 'e' AND objid IN \
+             ('public.uid()'::regprocedure, 'public.org_id()'::regprocedure, 'public.org_role()'::regprocedure)"
+        ),
+        "3"
+    );
 }

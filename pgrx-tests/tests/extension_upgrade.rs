@@ -61,8 +61,7 @@ fn as_anon(c: &Cluster, db: &str, claims: &str, id: i32) -> String {
         ),
     )
     .lines()
-    .filter(|l| !l.is_empty())
-    .last()
+    .rfind(|l| !l.is_empty())
     .unwrap_or_default()
     .to_string()
 }

@@ -45,7 +45,8 @@ extern "C" fn stop_all() {
     }
 }
 
-fn pg_config(arg: &str) -> String {
+/// `pg_config <arg>` of the installation `$PG_CONFIG` names (PG17's by default).
+pub fn pg_config(arg: &str) -> String {
     let pg_config =
         std::env::var("PG_CONFIG").unwrap_or_else(|_| "/opt/budgetbee/pg17/bin/pg_config".into());
     let out = Command::new(&pg_config)

@@ -8,15 +8,11 @@
 //! 0.1.0's install script is frozen in `fixtures/` (cargo pgrx ships only the current one and
 //! the update scripts) and copied beside them in the installation's extension directory.
 
-use budgetbee_e2e::{Cluster, ClusterBuilder, DB};
+use budgetbee_e2e::{Cluster, ClusterBuilder, DB, pg_config};
 use std::path::PathBuf;
-use std::process::Command;
 
 fn extension_dir() -> PathBuf {
-    let pg_config =
-        std::env::var("PG_CONFIG").unwrap_or_else(|_| "/opt/budgetbee/pg17/bin/pg_config".into());
-    let out = Command::new(&pg_config).arg("--sharedir").output().unwrap();
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()).join("extension")
+    PathBuf::from(pg_config("--sharedir")).join("extension")
 }
 
 /// Every member of the extension, with what defines it: a function's definition, comment and

@@ -173,6 +173,11 @@ fn a_request_stuck_behind_a_slow_one_is_taken_by_a_sibling_that_is_never_idle() 
         .start();
     c.wait_for_workers(2);
     let (a, mut stuck, busy) = two_on_one_worker(&c);
+    // The other six connections are closed; until their workers have seen that, a sibling
+    // holding more than the busy worker's two would let the busy one accept below.
+    assert!(eventually(Duration::from_secs(5), || c.psql(
+        "SELECT string_agg(connections::text, ',' ORDER BY connections) FROM budgetbee.status()"
+    ) == "0,2"));
     let slow = {
         let mut a = a;
         std::thread::spawn(move || pid_of(&mut a, "/slow"))
@@ -181,12 +186,20 @@ fn a_request_stuck_behind_a_slow_one_is_taken_by_a_sibling_that_is_never_idle() 
     // While that worker is busy only its sibling accepts: two connections there, each asking
     // for a 0.2 s read again as soon as it is answered, so that the sibling always has one
     // request running and the other waiting, and is never idle.
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let loops: Vec<_> = (0..2)
+    // Both are opened before either loop starts: once the sibling is busy too, the worker with
+    // the fewest connections accepts, which could be the busy one.
+    let conns: Vec<_> = (0..2)
         .map(|_| {
             let mut conn = Conn::open(c.http_port);
             let other = pid_of(&mut conn, "/me");
             assert_ne!(other, busy);
+            (conn, other)
+        })
+        .collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let loops: Vec<_> = conns
+        .into_iter()
+        .map(|(mut conn, other)| {
             let stop = stop.clone();
             std::thread::spawn(move || {
                 let started = Instant::now();

@@ -13,6 +13,30 @@ use pest::iterators::Pair;
 
 /// A filter's value (`not.eq.5`, `in.(1,2)`, `fts(english).cat`) → operation.
 pub fn parse_filter(field: Field, value: &str) -> Result<Filter, Error> {
+    if let Some(operation) = plain_comparison(value) {
+        return Ok(Filter {
+            field,
+            negated: false,
+            operation,
+        });
+    }
+    parse_filter_by_grammar(field, value)
+}
+
+/// `eq.5`, `gte.x`: a comparison without negation or quantifier, the commonest filter, read
+/// without the grammar (1.4% of a by-id read's CPU). The grammar reads the same: after the
+/// operator and its dot, `value` takes the rest, dots included.
+fn plain_comparison(value: &str) -> Option<Operation> {
+    const PLAIN: [&str; 6] = ["eq", "neq", "gt", "gte", "lt", "lte"];
+    let (name, rest) = value.split_once('.')?;
+    PLAIN.contains(&name).then(|| Operation::Compare {
+        op: Operator::from_name(name),
+        quantifier: None,
+        value: rest.to_string(),
+    })
+}
+
+pub(super) fn parse_filter_by_grammar(field: Field, value: &str) -> Result<Filter, Error> {
     let pair = QueryParser::parse(Rule::filter, value)
         .map_err(|e| {
             fail(

@@ -10,6 +10,20 @@ use pest::Parser;
 /// A filter's key (`col`, `data->>k`, `rel.col`, `a.b.col`) → the embedded resources it goes
 /// through, and the field.
 pub fn parse_tree_path(key: &str) -> Result<(Vec<String>, Field), Error> {
+    // Nearly every key is a plain column name; the grammar would cost more than the request's
+    // SQL text (2.4% of a by-id read's CPU). Such a key is one bare_name, nothing to trim.
+    if is_plain_name(key) {
+        return Ok((Vec::new(), Field::named(key)));
+    }
+    parse_tree_path_by_grammar(key)
+}
+
+/// ASCII letters, digits and `_` only: what `tree_path` reads as a single field, unchanged.
+fn is_plain_name(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+pub(super) fn parse_tree_path_by_grammar(key: &str) -> Result<(Vec<String>, Field), Error> {
     let pair = QueryParser::parse(Rule::tree_path, key)
         .map_err(|e| key_error(key, e))?
         .next()

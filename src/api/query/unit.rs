@@ -521,3 +521,70 @@ fn message_details(e: Error) -> (String, String) {
         other => panic!("{other:?}"),
     }
 }
+
+/// The shortcuts in `parse_tree_path` and `parse_filter` give what the grammar gives, for
+/// keys and values on either side of their edges and for generated ones.
+#[test]
+fn shortcuts_read_as_the_grammar_does() {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    fn same_key(key: &str) {
+        let shortcut = parse_tree_path(key).map_err(|e| format!("{e:?}"));
+        let grammar = keys::parse_tree_path_by_grammar(key).map_err(|e| format!("{e:?}"));
+        assert_eq!(shortcut, grammar, "key {key:?}");
+    }
+    fn same_value(value: &str) {
+        let shortcut = parse_filter(f("c"), value).map_err(|e| format!("{e:?}"));
+        let grammar = filter::parse_filter_by_grammar(f("c"), value).map_err(|e| format!("{e:?}"));
+        assert_eq!(shortcut, grammar, "value {value:?}");
+    }
+    for key in [
+        "id", "ID_2", "_", "9", "", " id", "id ", "a.b", "a-b", "a->b", "\"id\"", "$x", "é", "id.",
+        ".id", "a b",
+    ] {
+        same_key(key);
+    }
+    for value in [
+        "eq.5",
+        "eq.",
+        "eq",
+        "eq.a.b",
+        "eq.\"x\"",
+        "neq.x",
+        "gt.1",
+        "gte.1",
+        "lt.1",
+        "lte.1",
+        "gtx.1",
+        "eq(any).{1,2}",
+        "not.eq.5",
+        "EQ.5",
+        "eq .5",
+        " eq.5",
+        "like.a*",
+        "in.(1)",
+        "is.null",
+        "fts.cat",
+        "eq.\u{0}",
+        "eq.%20",
+    ] {
+        same_value(value);
+    }
+    let text = proptest::string::string_regex(
+        r#"(eq|neq|gt|gte|lt|lte|not|in|is|fts|any|[a-zA-Z0-9_ $"().,\->é])*"#,
+    )
+    .unwrap();
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 2000,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    runner
+        .run(&text, |s| {
+            same_key(&s);
+            same_value(&s);
+            Ok(())
+        })
+        .unwrap();
+}

@@ -508,12 +508,21 @@ impl Cluster {
         String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
-    /// Waits (bounded) until `n` workers are connected and one answers HTTP.
+    /// Waits (bounded) until `n` workers are ready (connected and past loading the schema
+    /// cache: `idle` or `busy` in `budgetbee.status()`) and one answers HTTP. A worker's I/O
+    /// thread accepts while its main thread is still loading, and a test that spreads requests
+    /// over the pool (concurrency.rs) saw one worker take two of four connections then.
     pub fn wait_for_workers(&self, n: u32) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let up: u32 = self
-                .psql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'budgetbee'")
+                .psql(
+                    "SELECT CASE WHEN to_regproc('budgetbee.status') IS NULL \
+                     THEN (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'budgetbee') \
+                     ELSE (SELECT count(*) FROM budgetbee.status() s \
+                       JOIN pg_stat_activity a ON a.pid = s.pid AND a.backend_type = 'budgetbee' \
+                       WHERE s.state IN ('idle', 'busy')) END",
+                )
                 .parse()
                 .unwrap_or(0);
             if up >= n && TcpStream::connect(("127.0.0.1", self.http_port)).is_ok() {

@@ -103,16 +103,16 @@ fn an_update_from_0_1_0_ends_where_a_fresh_install_starts() {
     assert_eq!(as_anon(&c, "upgraded", member, 12), "1:u1,12:u1");
 }
 
-/// The README's statements that give the functions their SQL bodies back.
-const SQL_BODIES: &str = "
-CREATE OR REPLACE FUNCTION public.uid() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub',
-                      nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'user_id') $$;
-CREATE OR REPLACE FUNCTION public.org_id() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_id' $$;
-CREATE OR REPLACE FUNCTION public.org_role() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb -> 'claims' ->> 'organization_role' $$;
-";
+/// The README's statements that give the functions their SQL bodies back: its SQL block after
+/// "To go back to PostgREST", read from the README itself so that the two cannot drift apart.
+fn sql_bodies() -> &'static str {
+    const README: &str = include_str!("../../README.md");
+    let after = &README[README
+        .find("To go back to PostgREST")
+        .expect("the README's way back")..];
+    let block = &after[after.find("```sql\n").expect("its SQL block") + "```sql\n".len()..];
+    &block[..block.find("```").expect("the block's end")]
+}
 
 #[test]
 fn without_the_library_the_policies_need_the_functions_sql_bodies() {
@@ -131,7 +131,7 @@ fn without_the_library_the_policies_need_the_functions_sql_bodies() {
         refused.contains("budgetbee must be loaded via shared_preload_libraries"),
         "{refused}"
     );
-    c.psql(SQL_BODIES);
+    c.psql(sql_bodies());
     assert_eq!(as_anon(&c, DB, claims, 10), "1:u1,2:u2,10:u2");
     // Still members of the extension, which a later preload and update can take over again.
     assert_eq!(

@@ -66,7 +66,7 @@ use std::sync::{Mutex, OnceLock};
 pub static PUBLIC_SERIAL: Mutex<()> = Mutex::new(());
 
 /// Budget Bee-shaped schema `api`, built to reach every branch of OpenAPI.hs. What each object
-/// exercises is said in `expected.rs`, next to the JSON PostgREST makes of it.
+/// exercises is said in `expected/`, next to the JSON PostgREST makes of it.
 ///
 /// Privileges: `anon` may read `categories`, `category_totals`, `monthly_totals`, `ledger`, and
 /// only the `id`, `body` columns of `notes`; `authenticated` may use every relation but

@@ -8,7 +8,7 @@
 //!   (`accessibleFuncs`) and the schema comment (`schemaDescription`) are read in each request's
 //!   transaction, so a GRANT/REVOKE or COMMENT ON SCHEMA shows at once.
 //! - OpenAPI.hs `makeTableDef`/`makePathItem`/`makeRowFilter`/`makeProcPathItem` as in
-//!   `expected.rs`; an argument with a default is not required, and an empty `required` list is
+//!   `expected/`; an argument with a default is not required, and an empty `required` list is
 //!   omitted.
 
 use crate::expected::{Relation, table_path_item};

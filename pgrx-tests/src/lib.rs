@@ -517,11 +517,9 @@ impl Cluster {
         loop {
             let up: u32 = self
                 .psql(
-                    "SELECT CASE WHEN to_regproc('budgetbee.status') IS NULL \
-                     THEN (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'budgetbee') \
-                     ELSE (SELECT count(*) FROM budgetbee.status() s \
-                       JOIN pg_stat_activity a ON a.pid = s.pid AND a.backend_type = 'budgetbee' \
-                       WHERE s.state IN ('idle', 'busy')) END",
+                    "SELECT count(*) FROM budgetbee.status() s \
+                     JOIN pg_stat_activity a ON a.pid = s.pid AND a.backend_type = 'budgetbee' \
+                     WHERE s.state IN ('idle', 'busy')",
                 )
                 .parse()
                 .unwrap_or(0);

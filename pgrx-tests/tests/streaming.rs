@@ -383,6 +383,31 @@ fn peak_private_rss<T>(pids: &[String], during: impl FnOnce() -> T) -> (T, Vec<u
     (out, sampler.join().unwrap())
 }
 
+/// Sends `request` (given how many times it ran before), one at a time, at least `min` times
+/// and until every worker has served one of them (bounded); how many were sent. Which worker
+/// accepts a new connection is the kernel's choice, so a fixed number may all land on one.
+fn until_every_worker_served(c: &Cluster, min: usize, mut request: impl FnMut(usize)) -> usize {
+    let served = || {
+        c.psql("SELECT string_agg(requests::text, ' ' ORDER BY worker) FROM budgetbee.status()")
+            .split_whitespace()
+            .map(|n| n.parse::<i64>().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let start = served();
+    let all_served = || served().iter().zip(&start).all(|(now, then)| now > then);
+    let mut sent = 0;
+    while sent < min || (!all_served() && sent < min + 40) {
+        request(sent);
+        sent += 1;
+    }
+    assert!(
+        all_served(),
+        "a worker never served the request: {start:?} → {:?}",
+        served()
+    );
+    sent
+}
+
 #[test]
 fn a_large_body_does_not_grow_the_worker() {
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -406,20 +431,23 @@ fn a_large_body_does_not_grow_the_worker() {
             Some(body.as_bytes()),
         )
     };
-    // Warm both workers with one large body each, so that only what a body leaves behind is
-    // measured.
-    for from in [1, 10_001, 20_001, 30_001] {
-        assert_eq!(post(&rows(from)).status, 201);
-    }
+    // Warm both workers with large bodies (each at least one), so that only what a body leaves
+    // behind is measured.
+    let warm = until_every_worker_served(c, 4, |n| {
+        assert_eq!(post(&rows(1 + n * 10_000)).status, 201);
+    });
     // Before and after are both taken at rest, once the idle workers have trimmed what the
     // last requests freed: one reading before a trim and one after compared different things.
     std::thread::sleep(Duration::from_secs(4));
     let pids = worker_pids(c);
     let before = private_rss_kb(&pids);
-    let body = rows(40_001);
+    let body = rows(1 + warm * 10_000);
     let (r, peak) = peak_private_rss(&pids, || post(&body));
     assert_eq!((r.status, r.text()), (201, String::new()));
-    assert_eq!(c.psql("SELECT count(*) FROM sink"), "50000");
+    assert_eq!(
+        c.psql("SELECT count(*) FROM sink"),
+        ((warm + 1) * 10_000).to_string()
+    );
     eventually(Duration::from_secs(10), || {
         private_rss_kb(&pids)
             .iter()
@@ -452,24 +480,9 @@ fn an_idle_worker_gives_the_memory_of_a_burst_back() {
     let pids = worker_pids(c);
     // The same request, one at a time, until every worker has served it: the catalog entries
     // and the kept plan it needs are in place before the level at rest is read.
-    let served = || {
-        c.psql("SELECT string_agg(requests::text, ' ' ORDER BY worker) FROM budgetbee.status()")
-            .split_whitespace()
-            .map(|n| n.parse::<i64>().unwrap())
-            .collect::<Vec<_>>()
-    };
-    let start = served();
-    for _ in 0..40 {
+    until_every_worker_served(c, 1, |_| {
         assert_eq!(c.get("/rpc/big_volatile").status, 200);
-        if served().iter().zip(&start).all(|(now, then)| now > then) {
-            break;
-        }
-    }
-    assert!(
-        served().iter().zip(&start).all(|(now, then)| now > then),
-        "a worker never served the request: {start:?} → {:?}",
-        served()
-    );
+    });
     // Bodies built whole (a VOLATILE function's rows are not streamed), 1.6 MB each, four at
     // a time: Postgres's json_agg, the body and its copies, freed after each request.
     let burst = || {

@@ -8,12 +8,17 @@
 
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
 
 /// pgrx forbids `SetLatch` off the main thread, so other threads write to an eventfd that the
 /// main thread waits on with `WaitLatchOrSocket`.
+///
+/// A request that arrives while the main thread is serving another needs no wake-up: the main
+/// thread looks at its queue before it sleeps again. `asleep` tells the I/O thread which case
+/// it is, which saves a write here and an `epoll_wait` and a read there per such request.
 pub struct Wake {
     fd: RawFd,
+    asleep: AtomicBool,
 }
 
 impl Wake {
@@ -23,7 +28,10 @@ impl Wake {
         if fd < 0 {
             return Err(io::Error::last_os_error());
         }
-        Ok(Wake { fd })
+        Ok(Wake {
+            fd,
+            asleep: AtomicBool::new(false),
+        })
     }
 
     pub fn fd(&self) -> RawFd {
@@ -37,8 +45,30 @@ impl Wake {
         unsafe { libc::write(self.fd, (&one as *const u64).cast(), 8) };
     }
 
+    /// After queueing work for the main thread: wakes it only if it sleeps or is about to.
+    /// With the fence in `sleep_unless`, either this sees `asleep` or the main thread's last
+    /// look at its queue sees the work (store, fence, load on both sides).
+    pub fn nudge(&self) {
+        fence(Ordering::SeqCst);
+        if self.asleep.load(Ordering::Relaxed) {
+            self.notify();
+        }
+    }
+
+    /// Main thread: announces the sleep, then has `ready` look for work queued with `nudge`;
+    /// only if there is none, `sleep`s (waiting on the eventfd among others) and drains it.
+    pub fn sleep_unless(&self, ready: impl FnOnce() -> bool, sleep: impl FnOnce()) {
+        self.asleep.store(true, Ordering::Relaxed);
+        fence(Ordering::SeqCst);
+        if !ready() {
+            sleep();
+            self.drain();
+        }
+        self.asleep.store(false, Ordering::Relaxed);
+    }
+
     /// Main thread: resets the counter so the next wait blocks until a new notify.
-    pub fn drain(&self) {
+    fn drain(&self) {
         let mut n: u64 = 0;
         // SAFETY: reads at most 8 bytes into a live u64 from the fd this struct owns.
         unsafe { libc::read(self.fd, (&mut n as *mut u64).cast(), 8) };
@@ -100,5 +130,63 @@ impl Abandon {
         // SAFETY: the main thread outlives the threads that hold this handle (the worker joins
         // or exits the process); the signal has a handler before any request is accepted.
         unsafe { libc::pthread_kill(self.main, ABANDON_SIGNAL) };
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicU32;
+    use std::sync::mpsc;
+
+    /// The I/O thread queues a job and nudges just as the main thread, having taken the one
+    /// before, heads for its sleep: a nudge lost between the main thread's last look and its
+    /// sleep leaves work queued with nobody awake, which the bounded sleep here reports.
+    #[test]
+    fn no_nudge_is_lost() {
+        const JOBS: u32 = 20_000;
+        let wake = Arc::new(Wake::new().unwrap());
+        let taken = Arc::new(AtomicU32::new(0));
+        let (tx, rx) = mpsc::channel();
+        let (nudger, seen) = (wake.clone(), taken.clone());
+        let sender = std::thread::spawn(move || {
+            for i in 0..JOBS {
+                tx.send(i).unwrap();
+                nudger.nudge();
+                while seen.load(Ordering::SeqCst) <= i {
+                    std::hint::spin_loop();
+                }
+            }
+        });
+        let mut slept = 0;
+        while taken.load(Ordering::SeqCst) < JOBS {
+            let ready = || {
+                let n = rx.try_iter().count() as u32;
+                taken.fetch_add(n, Ordering::SeqCst);
+                if n == 0 {
+                    // Widens the window between the last look and the sleep, where announcing
+                    // the sleep only after looking would lose the nudge.
+                    std::thread::yield_now();
+                }
+                n > 0
+            };
+            wake.sleep_unless(ready, || {
+                slept += 1;
+                let mut fd = libc::pollfd {
+                    fd: wake.fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one live pollfd for the eventfd this Wake owns.
+                let ready = unsafe { libc::poll(&mut fd, 1, 5_000) };
+                assert_eq!(ready, 1, "work was queued, nobody woke the sleeper");
+            });
+        }
+        sender.join().unwrap();
+        assert!(
+            slept > 0,
+            "the sleeper never slept: the test proves nothing"
+        );
     }
 }

@@ -465,7 +465,7 @@ async fn handle(
         if let Some(slot) = to.slot {
             slot.enqueue(meta.queued_us);
         }
-        to.wake.notify();
+        to.wake.nudge();
         tokio::pin!(answer);
         // While its worker has not taken it, look every HAND_OFF_AFTER for an idle sibling: a
         // sibling that frees up takes requests waiting behind others' slow ones.

@@ -41,9 +41,10 @@ pub struct Line {
 }
 
 impl Line {
-    /// Takes in what the I/O thread has queued since.
-    pub fn take_in(&mut self, queued: &mpsc::Receiver<Job>) {
+    /// Takes in what the I/O thread has queued since; whether anything waits now.
+    pub fn take_in(&mut self, queued: &mpsc::Receiver<Job>) -> bool {
         self.jobs.extend(queued.try_iter());
+        !self.jobs.is_empty()
     }
 
     /// When the oldest request still waiting was queued.
@@ -76,7 +77,7 @@ impl Line {
         index: i32,
         queued: &mpsc::Receiver<Job>,
         wake: &Wake,
-        wait: impl Fn(&Wake, Duration),
+        wait: impl Fn(&Wake, Duration, &mut dyn FnMut() -> bool),
     ) {
         let Some(own) = self.oldest_us() else {
             return;
@@ -96,9 +97,12 @@ impl Line {
             return;
         }
         let until = Instant::now() + CLAIM_WAIT;
+        let arrived = |line: &mut Line| {
+            line.take_in(queued);
+            line.oldest_us().is_some_and(|t| t < before)
+        };
         loop {
-            self.take_in(queued);
-            if self.oldest_us().is_some_and(|t| t < before) {
+            if arrived(self) {
                 // Consumed by the relay; withdrawn if an older request came another way.
                 sibling.unclaim(index);
                 return;
@@ -107,7 +111,7 @@ impl Line {
             if left.is_zero() {
                 break;
             }
-            wait(wake, left);
+            wait(wake, left, &mut || arrived(self));
         }
         // Nothing came: the request was started, relayed elsewhere or given up since its worker
         // last looked, or cannot be relayed. Not claimed again until that worker looks again.

@@ -152,7 +152,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     loop {
         // The timeout also paces background chores (JWKS refresh) while idle.
         let timeout = Duration::from_millis(if draining_since.is_some() { 100 } else { 1000 });
-        wait(&wake, timeout);
+        wait(&wake, timeout, || line.take_in(&jobs_rx));
 
         if BackgroundWorker::sighup_received() {
             // SAFETY: what a backend does on SIGHUP, outside any transaction.
@@ -183,7 +183,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         loop {
             line.take_in(&jobs_rx);
             if slot.is_some() && crate::http::hand_off_enabled() {
-                line.claim_older(index, &jobs_rx, &wake, wait);
+                line.claim_older(index, &jobs_rx, &wake, |w, t, r| wait(w, t, r));
             }
             let Some(job) = line.next(slot) else { break };
             serve(job, &cfg, slot, refusal.as_ref());
@@ -209,12 +209,13 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
 }
 
 /// Sleeps until the I/O thread wakes this thread, a signal or the postmaster's death sets the
-/// latch, or `timeout` passes; then handles interrupts. Called only between requests.
-fn wait(wake: &Wake, timeout: Duration) {
+/// latch, or `timeout` passes, unless `ready` (taking in the queue) finds work first; then
+/// handles interrupts. Called only between requests.
+fn wait(wake: &Wake, timeout: Duration, ready: impl FnOnce() -> bool) {
     let timeout = timeout.as_millis().clamp(1, i64::MAX as u128) as std::ffi::c_long;
     // SAFETY: main thread; the set lives as long as the process and holds the worker's own
     // latch and the eventfd, which outlives every wait.
-    unsafe {
+    wake.sleep_unless(ready, || unsafe {
         let mut event = pg_sys::WaitEvent::default();
         pg_sys::WaitEventSetWait(
             wait_set(wake),
@@ -224,8 +225,7 @@ fn wait(wake: &Wake, timeout: Duration) {
             pg_sys::PG_WAIT_EXTENSION,
         );
         pg_sys::ResetLatch(pg_sys::MyLatch);
-    }
-    wake.drain();
+    });
     exec::transaction::drop_stale_cancel();
     pg_sys::check_for_interrupts!();
 }

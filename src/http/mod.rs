@@ -75,7 +75,10 @@ impl IoThread {
                             if let Some(admin) = admin {
                                 tokio::spawn(admin::serve(admin, shutdown_rx.clone()));
                             }
-                            serve(
+                            // A task, not the future `block_on` polls: waking that one from
+                            // another task (each change of load) costs the runtime an extra
+                            // turn of its driver (an `epoll_wait`) every time.
+                            let accepting = tokio::spawn(serve(
                                 socket,
                                 jobs,
                                 wake.clone(),
@@ -83,8 +86,10 @@ impl IoThread {
                                 slot,
                                 abandon,
                                 shutdown_rx,
-                            )
-                            .await
+                            ));
+                            accepting
+                                .await
+                                .unwrap_or_else(|e| Err(std::io::Error::other(e)))
                         })
                     });
                 if let Err(e) = result {
@@ -188,7 +193,9 @@ async fn serve(
         slot,
         peer: None,
         abandon,
+        ticks: handoff::Ticks::new(),
     };
+    tokio::spawn(handover.ticks.clone().run());
     match handoff::bind(index) {
         Ok(relays) => {
             tokio::spawn(serve_relayed(
@@ -204,6 +211,10 @@ async fn serve(
         ),
     }
 
+    // One timer for the whole loop: a new sleep at each change of load would often be the
+    // runtime's earliest timer, and registering that wakes the thread's driver once more.
+    let mut poll = tokio::time::interval(OVERLOAD_POLL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     'accepting: loop {
         // Accept while idle, so that new connections go to idle workers; and while every
         // worker is busy, up to OVERLOAD_QUEUE requests, so that a waiting request is timed
@@ -224,7 +235,7 @@ async fn serve(
             tokio::select! {
                 _ = shutdown.changed() => break 'accepting,
                 changed = load_rx.changed() => if changed.is_err() { break 'accepting },
-                _ = tokio::time::sleep(OVERLOAD_POLL) => {}
+                _ = poll.tick() => {}
             }
             continue;
         }
@@ -232,7 +243,7 @@ async fn serve(
             biased;
             _ = shutdown.changed() => break 'accepting,
             _ = load_rx.changed() => continue,
-            _ = tokio::time::sleep(OVERLOAD_POLL), if overloaded => continue,
+            _ = poll.tick(), if overloaded => continue,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
@@ -324,6 +335,7 @@ struct Handover {
     slot: Option<&'static WorkerSlot>,
     peer: Option<std::net::IpAddr>,
     abandon: Arc<Abandon>,
+    ticks: Arc<handoff::Ticks>,
 }
 
 /// Requests numbered per worker (one I/O thread a process).
@@ -425,7 +437,7 @@ async fn handle(
     meta.queued_us = crate::stats::now_us() - waited.as_micros() as i64;
     let meta = Arc::new(meta);
     // A request of this worker's own clients over HTTP/1.1 (what the relay speaks) may be
-    // relayed once, if this worker has not taken it after HAND_OFF_AFTER.
+    // relayed once, if this worker has not taken it after handoff::AFTER.
     let mut relay_from = to
         .peer
         .filter(|_| handoff::enabled() && parts.version == hyper::Version::HTTP_11 && body.is_ok());
@@ -467,14 +479,20 @@ async fn handle(
         }
         to.wake.nudge();
         tokio::pin!(answer);
-        // While its worker has not taken it, look every HAND_OFF_AFTER for an idle sibling: a
+        let waiting_since = tokio::time::Instant::now();
+        let mut ticks = relay_from.map(|_| to.ticks.subscribe());
+        // While its worker has not taken it, look every handoff::AFTER for an idle sibling: a
         // sibling that frees up takes requests waiting behind others' slow ones.
         while let Some(peer) = relay_from
-            && tokio::time::Instant::now() + HAND_OFF_AFTER < deadline
+            && tokio::time::Instant::now() + handoff::AFTER < deadline
         {
+            let Some(ticks) = ticks.as_mut() else { break };
             tokio::select! {
                 answered = &mut answer => break 'queued (answered.unwrap_or_else(|_| unavailable()), watch),
-                _ = tokio::time::sleep(HAND_OFF_AFTER) => {}
+                changed = ticks.changed() => if changed.is_err() { break },
+            }
+            if waiting_since.elapsed() < handoff::AFTER {
+                continue;
             }
             if let Some(slot) = to.slot {
                 slot.still_waiting(meta.queued_us);
@@ -556,12 +574,6 @@ async fn handle(
 pub fn hand_off_enabled() -> bool {
     handoff::enabled()
 }
-
-/// How long a request waits for its worker to take it before an idle sibling may, and how
-/// often it looks again: most requests take a millisecond or two, and relaying costs CPU both
-/// workers could spend serving (measured under saturation, relaying at once lowered
-/// throughput). The request waits in its worker's queue meanwhile.
-const HAND_OFF_AFTER: Duration = Duration::from_millis(5);
 
 /// How long a client may take to send its body once the headers arrived.
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -60,4 +60,38 @@ fn pool_of_four_serves_four_slow_requests_at_once_and_stays_responsive() {
         quick < Duration::from_millis(100),
         "new connection waited {quick:?} while three workers were busy"
     );
+
+    // The I/O thread runs under SCHED_BATCH (woken by an answer, it leaves the main thread to
+    // finish), the main thread, Postgres's backend, under the default policy.
+    for pid in pids {
+        let mut threads = policies(pid);
+        threads.sort();
+        assert_eq!(
+            threads,
+            [
+                ("budgetbee-io".to_string(), SCHED_BATCH),
+                ("postgres".to_string(), SCHED_OTHER)
+            ],
+            "worker {pid}'s threads and their policies"
+        );
+    }
+}
+
+const SCHED_OTHER: u32 = 0;
+const SCHED_BATCH: u32 = 3;
+
+/// Each thread of process `pid`: its name and scheduling policy (`/proc`'s stat, field 41).
+fn policies(pid: i64) -> Vec<(String, u32)> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .map(|task| {
+            let dir = task.unwrap().path();
+            let name = std::fs::read_to_string(dir.join("comm")).unwrap();
+            let stat = std::fs::read_to_string(dir.join("stat")).unwrap();
+            // Fields after the name, which is in parentheses and may hold spaces: the third on.
+            let rest = &stat[stat.rfind(')').unwrap() + 2..];
+            let policy = rest.split(' ').nth(41 - 3).unwrap().parse().unwrap();
+            (name.trim().to_string(), policy)
+        })
+        .collect()
 }

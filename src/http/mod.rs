@@ -67,6 +67,10 @@ impl IoThread {
         let handle = std::thread::Builder::new()
             .name("budgetbee-io".into())
             .spawn(move || {
+                if let Err(e) = crate::threads::batch_scheduling() {
+                    // Not elog: this thread may not call Postgres. stderr reaches the server log.
+                    eprintln!("budgetbee: the I/O thread keeps the default scheduling: {e}");
+                }
                 let result = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()

@@ -484,13 +484,12 @@ async fn handle(
         to.wake.nudge();
         tokio::pin!(answer);
         let waiting_since = tokio::time::Instant::now();
-        let mut ticks = relay_from.map(|_| to.ticks.subscribe());
+        let mut ticks = to.ticks.subscribe();
         // While its worker has not taken it, look every handoff::AFTER for an idle sibling: a
         // sibling that frees up takes requests waiting behind others' slow ones.
         while let Some(peer) = relay_from
             && tokio::time::Instant::now() + handoff::AFTER < deadline
         {
-            let Some(ticks) = ticks.as_mut() else { break };
             tokio::select! {
                 answered = &mut answer => break 'queued (answered.unwrap_or_else(|_| unavailable()), watch),
                 changed = ticks.changed() => if changed.is_err() { break },

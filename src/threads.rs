@@ -101,20 +101,34 @@ pub fn spawn_without_signals(
     }
 }
 
-/// Puts the calling thread under `SCHED_BATCH`: woken, it no longer preempts the thread
-/// running on its CPU, and waits for that thread to block or for the scheduler's tick.
+/// The calling thread's id, for `set_batch_scheduling` from another thread.
+pub fn thread_id() -> libc::pid_t {
+    // SAFETY: gettid takes no arguments and cannot fail.
+    unsafe { libc::gettid() }
+}
+
+/// Puts thread `tid` of this process under `SCHED_BATCH`, or back under the default policy.
+/// Woken, a `SCHED_BATCH` thread no longer preempts the thread running on its CPU, and waits
+/// for that thread to block or for the scheduler's tick.
 ///
-/// For the I/O thread. The main thread's answer wakes it, and under the default policy it
-/// then preempted the main thread at once: an extra switch away from the main thread and
-/// back, before the main thread went to sleep anyway. This showed up as `finish_task_switch`
-/// under the main thread's eventfd write. Measured on the by-id read (2 cores, wrk, rounds
-/// alternating with the default policy): context switches per request 2.5-2.9 -> 1.4-2.1,
-/// throughput +19-21% on average at c=16 and c=64, p99 at c=64 5.7-8.3 ms against 5.1-9.8.
-/// Unprivileged threads may choose this policy.
-pub fn batch_scheduling() -> io::Result<()> {
+/// For the I/O thread (`budgetbee.server_batch_scheduling`, on by default). The main thread's
+/// answer wakes it, and under the default policy it then preempted the main thread at once: an
+/// extra switch away from the main thread and back, before the main thread went to sleep
+/// anyway. This showed up as `finish_task_switch` under the main thread's eventfd write.
+/// Measured on the by-id read (2 cores, wrk, rounds alternating with the default policy):
+/// context switches per request 2.5-2.9 -> 1.4-2.1, throughput +19-21% on average at c=16
+/// and c=64, p99 at c=64 5.7-8.3 ms against 5.1-9.8. Unprivileged threads may switch between
+/// these two policies.
+pub fn set_batch_scheduling(tid: libc::pid_t, batch: bool) -> io::Result<()> {
     let param = libc::sched_param { sched_priority: 0 };
-    // SAFETY: pid 0 is the calling thread; `param` is a live value for the call.
-    if unsafe { libc::sched_setscheduler(0, libc::SCHED_BATCH, &param) } != 0 {
+    let policy = if batch {
+        libc::SCHED_BATCH
+    } else {
+        libc::SCHED_OTHER
+    };
+    // SAFETY: `tid` names a thread of this process (or fails with ESRCH); `param` is a live
+    // value for the call.
+    if unsafe { libc::sched_setscheduler(tid, policy, &param) } != 0 {
         return Err(io::Error::last_os_error());
     }
     Ok(())

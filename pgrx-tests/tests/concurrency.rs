@@ -1,7 +1,7 @@
 //! Real concurrency: db_pool workers serve slow requests side by side, and a new connection is
 //! answered by an idle worker while others are busy.
 
-use budgetbee_e2e::{Cluster, ClusterBuilder, Conn};
+use budgetbee_e2e::{Cluster, ClusterBuilder, Conn, eventually};
 use std::time::{Duration, Instant};
 
 const FIXTURE: &str = "
@@ -63,11 +63,9 @@ fn pool_of_four_serves_four_slow_requests_at_once_and_stays_responsive() {
 
     // The I/O thread runs under SCHED_BATCH (woken by an answer, it leaves the main thread to
     // finish), the main thread, Postgres's backend, under the default policy.
-    for pid in pids {
-        let mut threads = policies(pid);
-        threads.sort();
+    for pid in &pids {
         assert_eq!(
-            threads,
+            threads(*pid),
             [
                 ("budgetbee-io".to_string(), SCHED_BATCH),
                 ("postgres".to_string(), SCHED_OTHER)
@@ -75,14 +73,46 @@ fn pool_of_four_serves_four_slow_requests_at_once_and_stays_responsive() {
             "worker {pid}'s threads and their policies"
         );
     }
+
+    // budgetbee.server_batch_scheduling = off gives the I/O thread the default policy again
+    // on reload, without a restart; reset, it is back under SCHED_BATCH.
+    for (sql, io_policy) in [
+        (
+            "ALTER SYSTEM SET budgetbee.server_batch_scheduling = off",
+            SCHED_OTHER,
+        ),
+        (
+            "ALTER SYSTEM RESET budgetbee.server_batch_scheduling",
+            SCHED_BATCH,
+        ),
+    ] {
+        c.psql(sql);
+        c.psql("SELECT pg_reload_conf()");
+        let want = [
+            ("budgetbee-io".to_string(), io_policy),
+            ("postgres".to_string(), SCHED_OTHER),
+        ];
+        assert!(
+            eventually(Duration::from_secs(10), || pids
+                .iter()
+                .all(|pid| threads(*pid) == want)),
+            "after {sql}: {:?}",
+            pids.iter().map(|pid| threads(*pid)).collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(
+        r#"[{"one":1}]"#,
+        Conn::open(port).send("GET", "/fast", &[]).text()
+    );
 }
 
 const SCHED_OTHER: u32 = 0;
 const SCHED_BATCH: u32 = 3;
 
-/// Each thread of process `pid`: its name and scheduling policy (`/proc`'s stat, field 41).
-fn policies(pid: i64) -> Vec<(String, u32)> {
-    std::fs::read_dir(format!("/proc/{pid}/task"))
+/// Each thread of process `pid`: its name and scheduling policy (`/proc`'s stat, field 41),
+/// sorted by name.
+fn threads(pid: i64) -> Vec<(String, u32)> {
+    let mut threads: Vec<(String, u32)> = std::fs::read_dir(format!("/proc/{pid}/task"))
         .unwrap()
         .map(|task| {
             let dir = task.unwrap().path();
@@ -93,5 +123,7 @@ fn policies(pid: i64) -> Vec<(String, u32)> {
             let policy = rest.split(' ').nth(41 - 3).unwrap().parse().unwrap();
             (name.trim().to_string(), policy)
         })
-        .collect()
+        .collect();
+    threads.sort();
+    threads
 }

@@ -49,6 +49,7 @@ pub(super) static SERVER_STREAM_ROWS: GucSetting<i32> = GucSetting::<i32>::new(1
 pub(super) static SERVER_MAX_HEADER_BYTES: GucSetting<i32> = GucSetting::<i32>::new(100 * 1024);
 pub(super) static SERVER_HEADER_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(30);
 pub(super) static SERVER_HAND_OFF: GucSetting<bool> = GucSetting::<bool>::new(true);
+pub(super) static SERVER_BATCH_SCHEDULING: GucSetting<bool> = GucSetting::<bool>::new(true);
 pub(super) static SERVER_MAX_CONNECTIONS: GucSetting<i32> = GucSetting::<i32>::new(1000);
 pub(super) static DB_POOL_ACQUISITION_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(10);
 pub(super) static DB_TX_END: GucSetting<Option<CString>> =
@@ -306,6 +307,14 @@ pub fn define_gucs() {
         c"A request arriving on a connection whose worker is busy is relayed to an idle worker instead of waiting.",
         c"Keep-alive connections stay with the worker that accepted them; this keeps them from waiting behind its slow requests.",
         &SERVER_HAND_OFF,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.server_batch_scheduling",
+        c"Each worker's I/O thread runs under SCHED_BATCH, so an answer waking it does not preempt the worker's backend.",
+        c"Fewer context switches per request on Linux; off gives the I/O thread the default policy again.",
+        &SERVER_BATCH_SCHEDULING,
         GucContext::Sighup,
         GucFlags::default(),
     );

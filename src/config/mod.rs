@@ -143,6 +143,8 @@ pub struct Config {
     pub jwt_cache_max_entries: i32,
     /// A read answering more rows than this streams its body (0: never).
     pub server_stream_rows: i32,
+    /// The I/O thread under `SCHED_BATCH` (else the default policy).
+    pub server_batch_scheduling: bool,
     pub jwks_url: Option<String>,
     pub jwks_refresh_interval: i32,
     pub jwks_min_refresh_interval: i32,
@@ -232,6 +234,7 @@ impl Config {
                 .unwrap_or_else(|| ".role".into()),
             jwt_cache_max_entries: JWT_CACHE_MAX_ENTRIES.get(),
             server_stream_rows: SERVER_STREAM_ROWS.get(),
+            server_batch_scheduling: SERVER_BATCH_SCHEDULING.get(),
             jwks_url: non_empty(JWKS_URL.get().map(lossy)),
             jwks_refresh_interval: JWKS_REFRESH_INTERVAL.get(),
             jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),

@@ -44,6 +44,8 @@ const OVERLOAD_POLL: Duration = Duration::from_millis(20);
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
 pub struct IoThread {
+    /// The thread's id, whose scheduling policy the main thread sets (`schedule`).
+    tid: libc::pid_t,
     shutdown: watch::Sender<bool>,
     finished: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
@@ -64,13 +66,11 @@ impl IoThread {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let finished = Arc::new(AtomicBool::new(false));
         let done = finished.clone();
+        let (tid_tx, tid_rx) = mpsc::sync_channel(1);
         let handle = std::thread::Builder::new()
             .name("budgetbee-io".into())
             .spawn(move || {
-                if let Err(e) = crate::threads::batch_scheduling() {
-                    // Not elog: this thread may not call Postgres. stderr reaches the server log.
-                    eprintln!("budgetbee: the I/O thread keeps the default scheduling: {e}");
-                }
+                let _ = tid_tx.send(crate::threads::thread_id());
                 let result = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
@@ -103,11 +103,18 @@ impl IoThread {
                 done.store(true, Ordering::SeqCst);
                 wake.notify();
             })?;
+        let tid = tid_rx.recv().map_err(std::io::Error::other)?;
         Ok(IoThread {
+            tid,
             shutdown,
             finished,
             handle: Some(handle),
         })
+    }
+
+    /// `budgetbee.server_batch_scheduling`: the thread under `SCHED_BATCH` or the default policy.
+    pub fn schedule(&self, batch: bool) -> std::io::Result<()> {
+        crate::threads::set_batch_scheduling(self.tid, batch)
     }
 
     pub fn begin_shutdown(&self) {

@@ -122,6 +122,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     BackgroundWorker::attach_signal_handlers(SignalWakeFlags::SIGHUP | SignalWakeFlags::SIGTERM);
 
     let mut cfg = Config::load();
+    schedule(&io, index, &cfg, None);
     BackgroundWorker::connect_worker_to_spi(Some(&cfg.database), Some(&cfg.authenticator));
     // Log lines and pg_stat_activity name the workers (log_line_prefix's %a).
     // SAFETY: the main thread, connected, outside any transaction; both strings are static.
@@ -157,7 +158,9 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         if BackgroundWorker::sighup_received() {
             // SAFETY: what a backend does on SIGHUP, outside any transaction.
             unsafe { pg_sys::ProcessConfigFile(pg_sys::GucContext::PGC_SIGHUP) };
+            let before = cfg.server_batch_scheduling;
             cfg = Config::load();
+            schedule(&io, index, &cfg, Some(before));
             crate::schema::mark_stale();
             refusal = privileged(index, &cfg, refusal.as_ref());
         }
@@ -286,6 +289,21 @@ impl IdleTrim {
             // SAFETY: glibc's malloc_trim takes no pointers and is thread-safe.
             unsafe { libc::malloc_trim(0) };
         }
+    }
+}
+
+/// Applies `server_batch_scheduling` to the I/O thread, at start and when a reload changes it
+/// (`before`: the value until the reload). A refusal is no reason to stop serving.
+fn schedule(io: &http::IoThread, index: i32, cfg: &Config, before: Option<bool>) {
+    let batch = cfg.server_batch_scheduling;
+    if before == Some(batch) {
+        return;
+    }
+    if let Err(e) = io.schedule(batch) {
+        warning!(
+            "budgetbee worker {index}: could not put the I/O thread under {}: {e}",
+            if batch { "SCHED_BATCH" } else { "the default scheduling policy" }
+        );
     }
 }
 

@@ -87,6 +87,54 @@ fn notify_pgrst_and_reload_schema_reload_the_cache() {
     assert_eq!(loads(), before + 2, "other channels are not ours");
 }
 
+/// VACUUM and ANALYZE send a relation's invalidation as DDL does, but only update its row of
+/// pg_class in place and pg_statistic, nothing the cache is read from: they must not reload it.
+/// Every autovacuum of any table (catalogs included) reloaded every worker's cache, 68 ms each
+/// on Budget Bee's schema and all its prepared statements with it, six times a minute after a
+/// restart re-applied the app's SQL.
+#[test]
+fn vacuum_and_analyze_do_not_reload_the_cache() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let c = cluster();
+    let loads = || c.log().matches("budgetbee: schema cache loaded").count();
+    c.psql(
+        "CREATE TABLE churn (id int PRIMARY KEY, note text);
+         INSERT INTO churn SELECT g, 'n' FROM generate_series(1, 2000) g;
+         GRANT SELECT ON churn TO anon;",
+    );
+    assert_eq!(
+        get("/churn?id=eq.7"),
+        (200, r#"[{"id":7,"note":"n"}]"#.into())
+    );
+    let before = loads();
+    c.psql("DELETE FROM churn WHERE id > 1000");
+    for maintenance in [
+        "VACUUM churn",
+        "ANALYZE churn",
+        "VACUUM (FREEZE, ANALYZE) churn",
+        "VACUUM pg_catalog.pg_class",
+        "ANALYZE pg_catalog.pg_attribute",
+    ] {
+        c.psql(maintenance);
+        assert_eq!(
+            get("/churn?id=eq.7"),
+            (200, r#"[{"id":7,"note":"n"}]"#.into())
+        );
+        assert_eq!(loads(), before, "{maintenance} reloaded the schema cache");
+    }
+
+    // DDL after them still reloads at once.
+    c.psql("ALTER TABLE churn ADD COLUMN amount int DEFAULT 3");
+    assert_eq!(
+        get("/churn?select=id,amount&id=eq.7"),
+        (200, r#"[{"id":7,"amount":3}]"#.into())
+    );
+    assert_eq!(loads(), before + 1);
+    c.psql("COMMENT ON COLUMN churn.amount IS 'how much'; ALTER TABLE churn DROP COLUMN note");
+    assert_eq!(get("/churn?select=note").0, 400);
+    c.psql("DROP TABLE churn");
+}
+
 /// Relationships follow the catalog too: a foreign key added in psql can be embedded by the very
 /// next request, one dropped cannot, and a view created over the table embeds through it.
 /// Expected bodies: PostgreSQL 17 running PostgREST's statement for each request; errors per

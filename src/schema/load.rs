@@ -23,6 +23,7 @@ const COMPUTED_RELATIONSHIPS: &str = include_str!("catalog/computed_relationship
 const REPRESENTATIONS: &str = include_str!("catalog/representations.sql");
 const MEDIA_HANDLERS: &str = include_str!("catalog/media_handlers.sql");
 const ROLE_SETTINGS: &str = include_str!("catalog/role_settings.sql");
+const FINGERPRINT: &str = include_str!("catalog/fingerprint.sql");
 
 thread_local! {
     /// `pg_timezone_names` reads the time zone files, so it is read once per worker (a new
@@ -69,14 +70,27 @@ pub fn load(
     Ok(cache)
 }
 
+/// A summary of the catalogs the cache is read from, which VACUUM and ANALYZE leave as it is
+/// (see the query): the cache is reloaded for a relation's invalidation only when it moved.
+pub fn fingerprint(client: &SpiClient<'_>) -> Result<String, Error> {
+    Ok(query(client, FINGERPRINT, &[])?
+        .first()
+        .get(1)
+        .map_err(err)?
+        .unwrap_or_default())
+}
+
 fn load_catalog(
     client: &SpiClient<'_>,
     schemas: &[String],
     extra_search_path: &[String],
 ) -> Result<SchemaCache, Error> {
     let exposed = || -> DatumWithOid<'static> { schemas.to_vec().into() };
+    // First: a change committed while the rest is read makes the next check reload again,
+    // never keeps a cache older than its fingerprint.
     let mut cache = SchemaCache {
         schemas: schemas.to_vec(),
+        fingerprint: fingerprint(client)?,
         ..Default::default()
     };
     for row in query(client, COLUMNS, &[exposed()])? {

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-pub use load::load;
+pub use load::{fingerprint, load};
 pub use notify::{broadcast_reload, install as install_notify_hook};
 pub use relationships::{Cardinality, Relationship};
 
@@ -223,6 +223,8 @@ pub struct SchemaCache {
     pub role_settings: HashMap<String, RoleSettings>,
     /// Bumped on every load; the statement cache is keyed to it.
     pub generation: u64,
+    /// What `load::fingerprint` gave just before the load.
+    pub fingerprint: String,
 }
 
 /// A role's settings: set in each of its requests' transactions, before the role itself (so
@@ -275,6 +277,10 @@ impl SchemaCache {
 
 static STALE: AtomicBool = AtomicBool::new(true);
 
+/// A relation's invalidation arrived: DDL, or only VACUUM or ANALYZE updating its statistics.
+/// The cache is reloaded if the catalog's fingerprint moved.
+static SUSPECT: AtomicBool = AtomicBool::new(false);
+
 /// Bumped by `budgetbee.reload_schema()` on a hot standby, where the relcache broadcast it
 /// sends on a primary cannot be sent (it would be WAL); workers reload when it moves.
 #[allow(unsafe_code)] // FFI edge: a shared-memory counter.
@@ -290,8 +296,14 @@ thread_local! {
 }
 
 #[allow(unsafe_code)] // FFI edge: invalidation callbacks.
-unsafe extern "C-unwind" fn on_relcache(_arg: pg_sys::Datum, _relid: pg_sys::Oid) {
-    STALE.store(true, Ordering::Relaxed);
+unsafe extern "C-unwind" fn on_relcache(_arg: pg_sys::Datum, relid: pg_sys::Oid) {
+    // Every relation at once: NOTIFY pgrst (`notify`), or a reset after the invalidation
+    // queue overflowed. Reload without asking.
+    if relid == pg_sys::InvalidOid {
+        STALE.store(true, Ordering::Relaxed);
+    } else {
+        SUSPECT.store(true, Ordering::Relaxed);
+    }
 }
 
 #[allow(unsafe_code)] // FFI edge: invalidation callbacks.
@@ -331,24 +343,44 @@ pub fn mark_stale() {
 }
 
 /// The current cache for `schemas`, reloaded first if the catalog changed. Call inside a
-/// transaction (invalidations are processed at its start). `reload` runs the loader in a
-/// subtransaction so a failure leaves the request's transaction usable; on failure the
-/// previous cache keeps serving, and only a worker that never loaded one answers 503.
+/// transaction (invalidations are processed at its start). After a relation's invalidation,
+/// `fingerprint` (`load::fingerprint`) tells whether anything the cache holds changed. `reload`
+/// runs the loader in a subtransaction so a failure leaves the request's transaction usable;
+/// on failure the previous cache keeps serving, and only a worker that never loaded one
+/// answers 503.
 pub fn current(
     schemas: &[String],
     log_reloads: bool,
+    fingerprint: impl FnOnce() -> Result<String, Error>,
     reload: impl FnOnce(&[String]) -> Result<SchemaCache, Error>,
 ) -> Result<Rc<SchemaCache>, Error> {
     let existing = CACHE.with(|c| c.borrow().clone());
     let config_changed = existing.as_ref().is_some_and(|c| c.schemas != schemas);
     let asked = SCHEMA_RELOADS.get().load(Ordering::Relaxed);
     let asked_again = RELOADS_SEEN.swap(asked, Ordering::Relaxed) != asked;
-    if !STALE.swap(false, Ordering::Relaxed)
+    let stale = STALE.swap(false, Ordering::Relaxed);
+    let suspect = SUSPECT.swap(false, Ordering::Relaxed);
+    if !stale
         && !config_changed
         && !asked_again
-        && let Some(c) = existing
+        && let Some(c) = existing.as_ref()
     {
-        return Ok(c);
+        if !suspect {
+            return Ok(c.clone());
+        }
+        match fingerprint() {
+            // VACUUM or ANALYZE: the autovacuum of any table, catalogs included, would
+            // otherwise reload every worker's cache and drop its prepared statements.
+            Ok(now) if now == c.fingerprint => return Ok(c.clone()),
+            Ok(_) => {}
+            // A cancel stops the request, not the check: the next request looks again.
+            Err(e @ Error::Pg { .. }) if e.code() == "57014" => {
+                SUSPECT.store(true, Ordering::Relaxed);
+                return Err(e);
+            }
+            // Cannot tell: reload, as for any other invalidation.
+            Err(_) => {}
+        }
     }
     let started = std::time::Instant::now();
     let counters = crate::stats::stats();

@@ -179,6 +179,7 @@ fn load_schema(cfg: &Config) -> Result<std::rc::Rc<schema::SchemaCache>, Error> 
     schema::current(
         &cfg.db_schemas,
         cfg.log_level >= LogLevel::Info,
+        || transaction::subtransaction(|| Spi::connect(|client| schema::fingerprint(client))),
         |schemas| {
             let cache = transaction::subtransaction(|| {
                 Spi::connect(|client| schema::load(client, schemas, &cfg.db_extra_search_path))

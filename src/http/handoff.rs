@@ -66,7 +66,7 @@ impl Relayed {
 /// throughput). The request waits in its worker's queue meanwhile.
 pub const AFTER: std::time::Duration = std::time::Duration::from_millis(5);
 
-/// One timer for the I/O thread, ticking every AFTER while any request waits for its answer,
+/// One timer for the I/O thread, ticking every AFTER while a request that may be relayed waits,
 /// instead of one timer per request: most requests are answered long before AFTER, and each
 /// timer that became the earliest cost the thread a wake-up of its own (an eventfd write and
 /// an extra `epoll_wait`). A request looks for a sibling at the first tick AFTER its queueing,

@@ -491,12 +491,14 @@ async fn handle(
         to.wake.nudge();
         tokio::pin!(answer);
         let waiting_since = tokio::time::Instant::now();
-        let mut ticks = to.ticks.subscribe();
+        // Only a request that may be relayed keeps the ticker going while it waits.
+        let mut ticks = None;
         // While its worker has not taken it, look every handoff::AFTER for an idle sibling: a
         // sibling that frees up takes requests waiting behind others' slow ones.
         while let Some(peer) = relay_from
             && tokio::time::Instant::now() + handoff::AFTER < deadline
         {
+            let ticks = ticks.get_or_insert_with(|| to.ticks.subscribe());
             tokio::select! {
                 answered = &mut answer => break 'queued (answered.unwrap_or_else(|_| unavailable()), watch),
                 changed = ticks.changed() => if changed.is_err() { break },

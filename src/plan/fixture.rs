@@ -170,7 +170,7 @@ pub fn cache() -> SchemaCache {
         timezones: Default::default(),
         role_settings: Default::default(),
         generation: 1,
-        fingerprint: String::new(),
+        fingerprint: None,
     }
 }
 

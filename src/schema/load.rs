@@ -86,11 +86,8 @@ fn load_catalog(
     extra_search_path: &[String],
 ) -> Result<SchemaCache, Error> {
     let exposed = || -> DatumWithOid<'static> { schemas.to_vec().into() };
-    // First: a change committed while the rest is read makes the next check reload again,
-    // never keeps a cache older than its fingerprint.
     let mut cache = SchemaCache {
         schemas: schemas.to_vec(),
-        fingerprint: fingerprint(client)?,
         ..Default::default()
     };
     for row in query(client, COLUMNS, &[exposed()])? {

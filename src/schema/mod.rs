@@ -223,8 +223,9 @@ pub struct SchemaCache {
     pub role_settings: HashMap<String, RoleSettings>,
     /// Bumped on every load; the statement cache is keyed to it.
     pub generation: u64,
-    /// What `load::fingerprint` gave just before the load.
-    pub fingerprint: String,
+    /// What `load::fingerprint` gave just before the load (`None`: it failed, so it matches
+    /// nothing).
+    pub fingerprint: Option<String>,
 }
 
 /// A role's settings: set in each of its requests' transactions, before the role itself (so
@@ -344,10 +345,10 @@ pub fn mark_stale() {
 
 /// The current cache for `schemas`, reloaded first if the catalog changed. Call inside a
 /// transaction (invalidations are processed at its start). After a relation's invalidation,
-/// `fingerprint` (`load::fingerprint`) tells whether anything the cache holds changed. `reload`
-/// runs the loader in a subtransaction so a failure leaves the request's transaction usable;
-/// on failure the previous cache keeps serving, and only a worker that never loaded one
-/// answers 503.
+/// `fingerprint` (`load::fingerprint`, taken before every load too) tells whether anything the
+/// cache holds changed. `reload` runs the loader in a subtransaction so a failure leaves the
+/// request's transaction usable; on failure the previous cache keeps serving, and only a
+/// worker that never loaded one answers 503.
 pub fn current(
     schemas: &[String],
     log_reloads: bool,
@@ -358,29 +359,35 @@ pub fn current(
     let config_changed = existing.as_ref().is_some_and(|c| c.schemas != schemas);
     let asked = SCHEMA_RELOADS.get().load(Ordering::Relaxed);
     let asked_again = RELOADS_SEEN.swap(asked, Ordering::Relaxed) != asked;
-    let stale = STALE.swap(false, Ordering::Relaxed);
+    let forced = STALE.swap(false, Ordering::Relaxed) || config_changed || asked_again;
     let suspect = SUSPECT.swap(false, Ordering::Relaxed);
-    if !stale
-        && !config_changed
-        && !asked_again
+    if !forced
+        && !suspect
         && let Some(c) = existing.as_ref()
     {
-        if !suspect {
-            return Ok(c.clone());
+        return Ok(c.clone());
+    }
+    // Taken before any load: a change committed while the cache is read makes the next check
+    // reload again, never keeps a cache older than its fingerprint.
+    let now = match fingerprint() {
+        Ok(now) => Some(now),
+        // A cancel stops the request, not the check: the next request looks again.
+        Err(e @ Error::Pg { .. }) if e.code() == "57014" => {
+            let again = if forced { &STALE } else { &SUSPECT };
+            again.store(true, Ordering::Relaxed);
+            return Err(e);
         }
-        match fingerprint() {
-            // VACUUM or ANALYZE: the autovacuum of any table, catalogs included, would
-            // otherwise reload every worker's cache and drop its prepared statements.
-            Ok(now) if now == c.fingerprint => return Ok(c.clone()),
-            Ok(_) => {}
-            // A cancel stops the request, not the check: the next request looks again.
-            Err(e @ Error::Pg { .. }) if e.code() == "57014" => {
-                SUSPECT.store(true, Ordering::Relaxed);
-                return Err(e);
-            }
-            // Cannot tell: reload, as for any other invalidation.
-            Err(_) => {}
-        }
+        // Cannot tell: reload, and the next invalidation reloads again.
+        Err(_) => None,
+    };
+    if !forced
+        && let Some(c) = existing.as_ref()
+        && now.is_some()
+        && now == c.fingerprint
+    {
+        // VACUUM or ANALYZE: the autovacuum of any table, catalogs included, would otherwise
+        // reload every worker's cache and drop its prepared statements.
+        return Ok(c.clone());
     }
     let started = std::time::Instant::now();
     let counters = crate::stats::stats();
@@ -391,6 +398,7 @@ pub fn current(
                 .schema_load_us
                 .store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
             fresh.generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
+            fresh.fingerprint = now;
             if log_reloads {
                 pgrx::log!(
                     "budgetbee: schema cache loaded: {} relations, {} functions in {:.1} ms",

@@ -336,6 +336,19 @@ impl Stats {
         running > 0
     }
 
+    /// Whether none of the first `front` workers could put one more connection to good use:
+    /// each is gone, or is serving with `least` connections or more, or has been serving one
+    /// request for `held_up` already.
+    pub fn front_taken(&self, front: usize, least: u32, held_up: Duration) -> bool {
+        let started_before = now_us() - held_up.as_micros() as i64;
+        self.workers.iter().take(front).all(|w| {
+            let serving_long = State::from(w.state.load(Ordering::Relaxed)) == State::Busy
+                && w.request_started_us.load(Ordering::Relaxed) <= started_before;
+            w.pid.load(Ordering::Relaxed) == 0
+                || w.occupied() && (w.connections() >= least || serving_long)
+        })
+    }
+
     /// A running worker other than `mine` that could serve a request at once (idle, nothing
     /// queued), looked for from a rotating start so relayed requests spread over the idle ones.
     pub fn idle_sibling(&self, mine: i32) -> Option<i32> {

@@ -51,6 +51,7 @@ pub(super) static SERVER_HEADER_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::ne
 pub(super) static SERVER_HAND_OFF: GucSetting<bool> = GucSetting::<bool>::new(true);
 pub(super) static SERVER_BATCH_SCHEDULING: GucSetting<bool> = GucSetting::<bool>::new(true);
 pub(super) static SERVER_MAX_CONNECTIONS: GucSetting<i32> = GucSetting::<i32>::new(1000);
+pub(super) static SERVER_FRONT_WORKERS: GucSetting<i32> = GucSetting::<i32>::new(-1);
 pub(super) static DB_POOL_ACQUISITION_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(10);
 pub(super) static DB_TX_END: GucSetting<Option<CString>> =
     GucSetting::<Option<CString>>::new(Some(c"commit"));
@@ -299,6 +300,16 @@ pub fn define_gucs() {
         &SERVER_MAX_CONNECTIONS,
         1,
         1_000_000,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"budgetbee.server_front_workers",
+        c"New connections go to the first this many workers until each holds several or is held up; 0 spreads them over all workers.",
+        c"Default -1: one per CPU core. Fewer workers holding connections each find their next request already queued.",
+        &SERVER_FRONT_WORKERS,
+        -1,
+        1024,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -29,6 +29,8 @@ pub static HEADER_TIMEOUT_SECS: std::sync::atomic::AtomicUsize =
 /// `server_max_connections`, for the I/O thread likewise.
 pub static MAX_CONNECTIONS: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(1000);
+/// `server_front_workers`, for the I/O thread likewise.
+pub static FRONT_WORKERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 /// `server_hand_off`, for the I/O thread likewise.
 pub static HAND_OFF: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 /// How long a request may wait for a worker's main thread, for the I/O thread likewise.
@@ -198,6 +200,11 @@ impl Config {
             );
         }
         HAND_OFF.store(SERVER_HAND_OFF.get(), std::sync::atomic::Ordering::Relaxed);
+        let front = match SERVER_FRONT_WORKERS.get() {
+            -1 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n.max(0) as usize,
+        };
+        FRONT_WORKERS.store(front, std::sync::atomic::Ordering::Relaxed);
         let origins = split_list(
             &SERVER_CORS_ALLOWED_ORIGINS
                 .get()

@@ -40,6 +40,10 @@ const FRESH_GRACE: Duration = Duration::from_millis(100);
 const OVERLOAD_QUEUE: usize = 8;
 const OVERLOAD_POLL: Duration = Duration::from_millis(20);
 
+/// How long after a connection arrived a worker behind the front ones keeps looking whether
+/// they are held up (see `serve`); a connection waiting longer is the front ones' to take.
+const BACKLOG_WATCH: Duration = Duration::from_secs(1);
+
 /// Bound on how long idle keep-alive connections and in-flight requests hold up shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
@@ -193,6 +197,10 @@ async fn serve(
     abandon: Arc<Abandon>,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
+    // The same socket again, only to learn that a connection is waiting without taking it:
+    // a worker behind the front ones (server_front_workers) sleeps on it instead of a timer.
+    let backlog = backlog_watch(&socket)?;
+    let mut arrived: Option<tokio::time::Instant> = None;
     let listener = tokio::net::TcpListener::from_std(socket)?;
     let load: Load = Arc::new(watch::channel(0usize).0);
     let mut load_rx = load.subscribe();
@@ -248,14 +256,27 @@ async fn serve(
         // sleeping between requests; 16 connections spread over 9 workers on 2 cores served
         // the by-id read a third slower than over 2 (measured, README's Benchmarks).
         let front = crate::config::FRONT_WORKERS.load(std::sync::atomic::Ordering::Relaxed);
-        let behind = front > 0
-            && index as usize > front
+        let in_back = front > 0 && index as usize > front;
+        let behind = in_back
             && !crate::stats::stats().front_taken(front, OVERLOAD_QUEUE as u32, handoff::AFTER);
         if full || behind || (load_now > 0 && !overloaded) {
+            // Behind, it looks again every OVERLOAD_POLL only for BACKLOG_WATCH after a
+            // connection arrived (the front ones may be held up by then), and otherwise sleeps
+            // until one does: an idle server's workers behind stay asleep.
+            let watching = behind
+                && !full
+                && load_now == 0
+                && arrived.is_none_or(|t| t.elapsed() > BACKLOG_WATCH);
             tokio::select! {
                 _ = shutdown.changed() => break 'accepting,
                 changed = load_rx.changed() => if changed.is_err() { break 'accepting },
-                _ = poll.tick() => {}
+                _ = poll.tick(), if !watching => {}
+                ready = backlog.readable(), if watching => {
+                    if let Ok(mut ready) = ready {
+                        ready.clear_ready();
+                    }
+                    arrived = Some(tokio::time::Instant::now());
+                }
             }
             continue;
         }
@@ -263,7 +284,8 @@ async fn serve(
             biased;
             _ = shutdown.changed() => break 'accepting,
             _ = load_rx.changed() => continue,
-            _ = poll.tick(), if overloaded => continue,
+            // A worker behind accepts only while the front ones stay taken: it looks again.
+            _ = poll.tick(), if overloaded || in_back => continue,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
@@ -304,6 +326,20 @@ async fn serve(
         _ = tokio::time::sleep(SHUTDOWN_GRACE) => {}
     }
     Ok(())
+}
+
+/// A second registration of the listening socket, readable when a connection waits in its
+/// backlog; nothing is ever accepted through it.
+#[allow(unsafe_code)] // tokio's registration of a raw fd.
+fn backlog_watch(
+    socket: &std::net::TcpListener,
+) -> std::io::Result<tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>> {
+    let fd = std::os::fd::AsFd::as_fd(socket).try_clone_to_owned()?;
+    // SAFETY: the OwnedFd is a valid open descriptor (a dup of the listener's), owned by the
+    // AsyncFd and closed only when it drops, so it names the same socket all that time.
+    Ok(unsafe {
+        tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE)
+    }?)
 }
 
 /// The HTTP/1.1 server for one connection. hyper answers a head over max_buf_size with 431 and

@@ -342,11 +342,33 @@ impl Stats {
     pub fn front_taken(&self, front: usize, least: u32, held_up: Duration) -> bool {
         let started_before = now_us() - held_up.as_micros() as i64;
         self.workers.iter().take(front).all(|w| {
-            let serving_long = State::from(w.state.load(Ordering::Relaxed)) == State::Busy
-                && w.request_started_us.load(Ordering::Relaxed) <= started_before;
             w.pid.load(Ordering::Relaxed) == 0
-                || w.occupied() && (w.connections() >= least || serving_long)
+                || w.occupied() && (w.connections() >= least || w.serving_since(started_before))
         })
+    }
+
+    /// Where front worker `mine` (1-based, one of the first `front`) stands beside the other
+    /// front workers that could take a connection now: running, and not serving one request
+    /// for `held_up` already.
+    pub fn front_standing(&self, mine: i32, front: usize, held_up: Duration) -> Standing {
+        let started_before = now_us() - held_up.as_micros() as i64;
+        let Some(me) = self.worker(mine) else {
+            return Standing::HeldUp;
+        };
+        if me.serving_since(started_before) {
+            return Standing::HeldUp;
+        }
+        let fewer_elsewhere = self.workers.iter().take(front).enumerate().any(|(i, w)| {
+            i as i32 + 1 != mine
+                && w.pid.load(Ordering::Relaxed) != 0
+                && !w.serving_since(started_before)
+                && w.connections() < me.connections()
+        });
+        if fewer_elsewhere {
+            Standing::MoreThanAnother
+        } else {
+            Standing::AmongFewest
+        }
     }
 
     /// A running worker other than `mine` that could serve a request at once (idle, nothing
@@ -377,6 +399,17 @@ impl Stats {
             .map(|(i, w)| (i as i32 + 1, w.snapshot()))
             .collect()
     }
+}
+
+/// A front worker beside the others (`server_front_workers`), for placing a new connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Serving one request for a while already: a new connection would wait behind it.
+    HeldUp,
+    /// Another front worker that could take it holds fewer connections.
+    MoreThanAnother,
+    /// No front worker that could take it holds fewer.
+    AmongFewest,
 }
 
 /// A worker as `budgetbee.status()` shows it.
@@ -451,6 +484,12 @@ impl WorkerSlot {
                 })
                 .ok();
         }
+    }
+
+    /// The main thread has been serving one request since before `started_before_us`.
+    fn serving_since(&self, started_before_us: i64) -> bool {
+        State::from(self.state.load(Ordering::Relaxed)) == State::Busy
+            && self.request_started_us.load(Ordering::Relaxed) <= started_before_us
     }
 
     /// The main thread is serving a request or has some queued: a new one would wait.

@@ -1,7 +1,7 @@
 //! Where new connections go: `budgetbee.server_front_workers`. Keep-alive connections stay with
-//! the worker that accepted them, so the first few workers take them until each holds several
-//! or is held up by a slow request; then the workers behind take them too. 0 spreads them over
-//! every idle worker, as before the setting.
+//! the worker that accepted them, so the first few workers take them, evenly, until each holds
+//! several or is held up by a slow request; then the workers behind take them too. 0 spreads
+//! them over every idle worker, as before the setting.
 
 use budgetbee_e2e::{Cluster, ClusterBuilder, Conn, eventually};
 use std::collections::BTreeSet;
@@ -24,14 +24,6 @@ fn worker_of(c: &Cluster, conn: &mut Conn, path: &str) -> i32 {
     .trim()
     .parse()
     .unwrap_or_else(|e| panic!("no worker has pid {pid}: {e}"))
-}
-
-/// The workers holding client connections now, by budgetbee.status().
-fn holding(c: &Cluster) -> BTreeSet<i32> {
-    c.psql("SELECT worker FROM budgetbee.status() WHERE connections > 0")
-        .lines()
-        .map(|l| l.trim().parse().unwrap())
-        .collect()
 }
 
 #[test]
@@ -57,10 +49,14 @@ fn new_connections_go_to_the_front_workers_until_they_are_held_up() {
         served.is_subset(&BTreeSet::from([1, 2])),
         "served by {served:?}"
     );
-    assert!(
-        holding(&c).is_subset(&BTreeSet::from([1, 2])),
-        "{}",
-        c.psql("SELECT worker, connections FROM budgetbee.status()")
+    // ...and evenly: a front worker holding more leaves the next one to the other.
+    assert_eq!(
+        c.psql(
+            "SELECT string_agg(worker || ':' || connections, ' ' ORDER BY worker) \
+             FROM budgetbee.status() WHERE connections > 0"
+        )
+        .trim(),
+        "1:3 2:3"
     );
 
     // Both front workers held up by a 1 s request each, on new connections of their own: a

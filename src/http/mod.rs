@@ -12,7 +12,7 @@ mod lenient;
 use crate::api::ApiRequest;
 use crate::error::Error;
 use crate::response;
-use crate::stats::WorkerSlot;
+use crate::stats::{Standing, WorkerSlot};
 use crate::threads::{Abandon, Wake};
 use body::{Body, into_hyper};
 use bytes::Bytes;
@@ -235,8 +235,9 @@ async fn serve(
     let mut poll = tokio::time::interval(OVERLOAD_POLL);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     'accepting: loop {
-        // Accept while idle, so that new connections go to idle workers; and while every
-        // worker is busy, up to OVERLOAD_QUEUE requests, so that a waiting request is timed
+        // Accept while idle, so that new connections go to idle workers (the front workers
+        // below go by the connections they hold instead); and while every worker is busy, up
+        // to OVERLOAD_QUEUE requests, so that a waiting request is timed
         // (504 PGRST003 after db_pool_acquisition_timeout) instead of waiting in the kernel's
         // backlog without a bound, but only by a worker holding the fewest connections: a
         // keep-alive connection stays with its worker, and piling them on a few busy workers
@@ -259,11 +260,20 @@ async fn serve(
         let in_back = front > 0 && index as usize > front;
         let behind = in_back
             && !crate::stats::stats().front_taken(front, OVERLOAD_QUEUE as u32, handoff::AFTER);
-        if full || behind || (load_now > 0 && !overloaded) {
-            // Behind, it looks again every OVERLOAD_POLL only for BACKLOG_WATCH after a
-            // connection arrived (the front ones may be held up by then), and otherwise sleeps
-            // until one does: an idle server's workers behind stay asleep.
-            let watching = behind
+        // Among the front workers, one holding more connections than another leaves the next
+        // one to it, and one holding the fewest takes it even while serving: accepting only
+        // while idle gave the front worker that happened to be faster at first most of them
+        // (2 + 13 after a start, measured), one core's worth of work on one worker.
+        let standing = (front > 0 && !in_back)
+            .then(|| crate::stats::stats().front_standing(index, front, handoff::AFTER));
+        let defer = standing == Some(Standing::MoreThanAnother);
+        let packing = standing == Some(Standing::AmongFewest)
+            && slot.is_some_and(|s| (s.connections() as usize) < OVERLOAD_QUEUE);
+        if full || behind || defer || (load_now > 0 && !overloaded && !packing) {
+            // Behind or deferring, it looks again every OVERLOAD_POLL only for BACKLOG_WATCH
+            // after a connection arrived (the others may be held up by then), and otherwise
+            // sleeps until one does: an idle server's workers stay asleep.
+            let watching = (behind || defer)
                 && !full
                 && load_now == 0
                 && arrived.is_none_or(|t| t.elapsed() > BACKLOG_WATCH);

@@ -40,6 +40,11 @@ const FRESH_GRACE: Duration = Duration::from_millis(100);
 const OVERLOAD_QUEUE: usize = 8;
 const OVERLOAD_POLL: Duration = Duration::from_millis(20);
 
+/// How many connections each front worker (server_front_workers) holds before the workers
+/// behind take new ones. By id at c=64 on 2 cores: 32 + 32 on the two front workers gave p99
+/// 4.1-6.6 ms, while 8 each and the rest spread over eight more workers gave 28-147 ms.
+const FRONT_HOLDS: usize = 32;
+
 /// How long after a connection arrived a worker behind the front ones keeps looking whether
 /// they are held up (see `serve`); a connection waiting longer is the front ones' to take.
 const BACKLOG_WATCH: Duration = Duration::from_secs(1);
@@ -252,14 +257,14 @@ async fn serve(
                 >= crate::config::MAX_CONNECTIONS.load(std::sync::atomic::Ordering::Relaxed)
         });
         // server_front_workers: a worker behind the first few leaves new connections to them
-        // until each holds OVERLOAD_QUEUE or has served one request for handoff::AFTER. A
+        // until each holds FRONT_HOLDS or has served one request for handoff::AFTER. A
         // worker holding several connections finds its next request already queued instead of
         // sleeping between requests; 16 connections spread over 9 workers on 2 cores served
         // the by-id read a third slower than over 2 (measured, README's Benchmarks).
         let front = crate::config::FRONT_WORKERS.load(std::sync::atomic::Ordering::Relaxed);
         let in_back = front > 0 && index as usize > front;
         let behind = in_back
-            && !crate::stats::stats().front_taken(front, OVERLOAD_QUEUE as u32, handoff::AFTER);
+            && !crate::stats::stats().front_taken(front, FRONT_HOLDS as u32, handoff::AFTER);
         // Among the front workers, one holding more connections than another leaves the next
         // one to it, and one holding the fewest takes it even while serving: accepting only
         // while idle gave the front worker that happened to be faster at first most of them
@@ -268,7 +273,7 @@ async fn serve(
             .then(|| crate::stats::stats().front_standing(index, front, handoff::AFTER));
         let defer = standing == Some(Standing::MoreThanAnother);
         let packing = standing == Some(Standing::AmongFewest)
-            && slot.is_some_and(|s| (s.connections() as usize) < OVERLOAD_QUEUE);
+            && slot.is_some_and(|s| (s.connections() as usize) < FRONT_HOLDS);
         if full || behind || defer || (load_now > 0 && !overloaded && !packing) {
             // Behind or deferring, it looks again every OVERLOAD_POLL only for BACKLOG_WATCH
             // after a connection arrived (the others may be held up by then), and otherwise

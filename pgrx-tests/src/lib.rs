@@ -461,6 +461,33 @@ impl Cluster {
         t.elapsed()
     }
 
+    /// `pg_ctl stop -m immediate`: every process ends at once, as in a crash, and the next
+    /// start recovers from the WAL written out by then.
+    pub fn crash(&self) {
+        check(
+            as_postgres(
+                &self.bin.join("pg_ctl"),
+                &[
+                    "stop",
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    &self.data.to_string_lossy(),
+                ],
+            ),
+            "pg_ctl stop -m immediate",
+        );
+    }
+
+    /// Starts the cluster again after `crash` or `stop_fast`; returns once `pool` workers serve.
+    pub fn start_again(&self, pool: u32) {
+        self.pg_ctl_start();
+        self.wait_for_workers(pool);
+    }
+
     /// Stops the cluster (fast), appends `conf` to its postgresql.conf and starts it again.
     pub fn restart_with(&self, conf: &str) {
         self.stop_fast();

@@ -50,6 +50,7 @@ pub(super) static SERVER_MAX_HEADER_BYTES: GucSetting<i32> = GucSetting::<i32>::
 pub(super) static SERVER_HEADER_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(30);
 pub(super) static SERVER_HAND_OFF: GucSetting<bool> = GucSetting::<bool>::new(true);
 pub(super) static SERVER_BATCH_SCHEDULING: GucSetting<bool> = GucSetting::<bool>::new(true);
+pub(super) static SERVER_GROUP_COMMIT: GucSetting<bool> = GucSetting::<bool>::new(true);
 pub(super) static SERVER_MAX_CONNECTIONS: GucSetting<i32> = GucSetting::<i32>::new(1000);
 pub(super) static SERVER_FRONT_WORKERS: GucSetting<i32> = GucSetting::<i32>::new(-1);
 pub(super) static DB_POOL_ACQUISITION_TIMEOUT: GucSetting<i32> = GucSetting::<i32>::new(10);
@@ -326,6 +327,14 @@ pub fn define_gucs() {
         c"Each worker's I/O thread runs under SCHED_BATCH, so an answer waking it does not preempt the worker's backend.",
         c"Fewer context switches per request on Linux; off gives the I/O thread the default policy again.",
         &SERVER_BATCH_SCHEDULING,
+        GucContext::Sighup,
+        GucFlags::default(),
+    );
+    GucRegistry::define_bool_guc(
+        c"budgetbee.server_group_commit",
+        c"A worker answers the writes it served back to back after one WAL flush for all of them, instead of one flush each.",
+        c"Each write still waits for its commit to be on disk before it is answered; others may see it before that, as with synchronous_commit = off. Only where the flush is local (no synchronous standbys).",
+        &SERVER_GROUP_COMMIT,
         GucContext::Sighup,
         GucFlags::default(),
     );

@@ -147,6 +147,8 @@ pub struct Config {
     pub server_stream_rows: i32,
     /// The I/O thread under `SCHED_BATCH` (else the default policy).
     pub server_batch_scheduling: bool,
+    /// Writes served back to back share one WAL flush before they are answered.
+    pub server_group_commit: bool,
     pub jwks_url: Option<String>,
     pub jwks_refresh_interval: i32,
     pub jwks_min_refresh_interval: i32,
@@ -242,6 +244,7 @@ impl Config {
             jwt_cache_max_entries: JWT_CACHE_MAX_ENTRIES.get(),
             server_stream_rows: SERVER_STREAM_ROWS.get(),
             server_batch_scheduling: SERVER_BATCH_SCHEDULING.get(),
+            server_group_commit: SERVER_GROUP_COMMIT.get(),
             jwks_url: non_empty(JWKS_URL.get().map(lossy)),
             jwks_refresh_interval: JWKS_REFRESH_INTERVAL.get(),
             jwks_min_refresh_interval: JWKS_MIN_REFRESH_INTERVAL.get(),

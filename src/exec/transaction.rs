@@ -14,6 +14,72 @@ use std::panic::AssertUnwindSafe;
 
 thread_local! {
     static ROLLBACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The current transaction may commit without waiting for its WAL flush (`defer_flush`).
+    static DEFER_FLUSH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The end of the latest commit record that went without its flush; 0 when none waits.
+    static UNFLUSHED: std::cell::Cell<pg_sys::XLogRecPtr> = const { std::cell::Cell::new(0) };
+}
+
+/// Lets the current transaction commit without waiting for its WAL flush, which the caller
+/// then owes (`flush_commits`) before anyone learns that it committed. Only where the flush is
+/// local: with synchronous standbys named, or `synchronous_commit` already off (a role's or a
+/// function's choice), the commit stays as Postgres would make it.
+pub fn defer_flush() {
+    DEFER_FLUSH.with(|d| d.set(true));
+}
+
+/// Whether a commit waits for `flush_commits`.
+pub fn unflushed() -> bool {
+    UNFLUSHED.with(|u| u.get()) != 0
+}
+
+/// Flushes the WAL up to the latest commit that went without it: one flush for every commit
+/// since the last, as Postgres's own group commit would share one. Outside any transaction.
+pub fn flush_commits() {
+    let lsn = UNFLUSHED.with(|u| u.replace(0));
+    if lsn != 0 {
+        // SAFETY: main thread, outside any transaction; flushing WAL already inserted.
+        unsafe { pg_sys::XLogFlush(lsn) };
+    }
+}
+
+/// Commits the current transaction, without its WAL flush when `defer_flush` asked and the
+/// flush would be only local (`SET LOCAL synchronous_commit = off`, undone by the commit).
+///
+/// # Safety
+/// Main thread, inside the transaction `run` started, with its snapshot popped.
+unsafe fn commit() {
+    // SAFETY: GUC globals read on the main thread; SyncRepStandbyNames is never null once
+    // the GUCs are set up.
+    let local = unsafe {
+        pg_sys::synchronous_commit > pg_sys::SyncCommitLevel::SYNCHRONOUS_COMMIT_OFF as i32
+            && *pg_sys::SyncRepStandbyNames == 0
+    };
+    let deferred = DEFER_FLUSH.with(|d| d.replace(false)) && local;
+    if deferred {
+        // SAFETY: a SET LOCAL inside the transaction, as the SQL command would make it.
+        unsafe {
+            pg_sys::set_config_option(
+                c"synchronous_commit".as_ptr(),
+                c"off".as_ptr(),
+                pg_sys::GucContext::PGC_USERSET,
+                pg_sys::GucSource::PGC_S_SESSION,
+                pg_sys::GucAction::GUC_ACTION_LOCAL,
+                true,
+                0,
+                false,
+            );
+        }
+    }
+    // SAFETY: read on the main thread; Postgres sets it when a commit writes its record.
+    let before = unsafe { pg_sys::XactLastCommitEnd };
+    // SAFETY: ends the transaction `run` started, as the caller promises.
+    unsafe { pg_sys::CommitTransactionCommand() };
+    // SAFETY: as above.
+    let end = unsafe { pg_sys::XactLastCommitEnd };
+    if deferred && end != before {
+        UNFLUSHED.with(|u| u.set(u.get().max(end)));
+    }
 }
 
 /// Makes the current transaction read-only (`SET TRANSACTION READ ONLY`).
@@ -119,8 +185,8 @@ pub fn run_isolated<R>(
                 // SAFETY: ends the transaction this function started.
                 unsafe { pg_sys::AbortCurrentTransaction() };
             } else {
-                // SAFETY: ends the transaction this function started.
-                unsafe { pg_sys::CommitTransactionCommand() };
+                // SAFETY: ends the transaction this function started, its snapshot popped.
+                unsafe { commit() };
             }
         }
         result
@@ -128,6 +194,7 @@ pub fn run_isolated<R>(
     .catch_others(|caught| Err(from_caught(caught)))
     .execute();
     ROLLBACK.with(|r| r.set(false));
+    DEFER_FLUSH.with(|d| d.set(false));
     if outcome.is_err() {
         // Same recovery as PostgresMain after an ERROR; also right when COMMIT itself failed.
         // SAFETY: after a caught ERROR Postgres expects exactly this cleanup.

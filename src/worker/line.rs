@@ -18,6 +18,7 @@
 //! version also kept announcing requests that had left, so some claims came to nothing and
 //! cost their 25 ms: the number overstates the cost, not the round).
 
+use crate::api::Action;
 use crate::http::{Job, JobState};
 use crate::stats::{self, WorkerSlot};
 use crate::threads::Wake;
@@ -34,6 +35,9 @@ const AT_RISK: i64 = 4;
 /// How long a worker waits for a claimed request: the sibling's I/O thread looks for claims as
 /// often as it looks for idle siblings (every 5 ms), then relays it.
 const CLAIM_WAIT: Duration = Duration::from_millis(25);
+
+/// A write body up to this size counts as small (`next_is_plain_write`).
+const SMALL_BODY: usize = 64 * 1024;
 
 #[derive(Default)]
 pub struct Line {
@@ -56,14 +60,35 @@ impl Line {
             .min()
     }
 
-    /// The next job to serve: the one queued first (requests taken back or given up are
-    /// passed on too, to be counted). Shows siblings what waits after it.
-    pub fn next(&mut self, slot: Option<&WorkerSlot>) -> Option<Job> {
-        let first = (0..self.jobs.len()).min_by_key(|&i| {
+    /// Where the next job to serve is: the one queued first (requests taken back or given up
+    /// are passed on too, to be counted).
+    fn first(&self) -> Option<usize> {
+        (0..self.jobs.len()).min_by_key(|&i| {
             let j = &self.jobs[i];
             (JobState::queued(&j.state), j.meta.queued_us)
-        })?;
-        let job = self.jobs.remove(first);
+        })
+    }
+
+    /// Whether the next job is a write to a table or view with a small body: as short as most
+    /// writes, unlike a function (which may run for long) or a bulk load.
+    pub fn next_is_plain_write(&self) -> bool {
+        self.first().is_some_and(|i| match &self.jobs[i].request {
+            Ok(req) => {
+                matches!(
+                    req.action,
+                    Action::Insert | Action::Update | Action::Put | Action::Delete
+                ) && req
+                    .payload
+                    .as_ref()
+                    .is_none_or(|p| p.as_ref().map_or(true, |p| p.rows.len() <= SMALL_BODY))
+            }
+            Err(_) => false,
+        })
+    }
+
+    /// The next job to serve (`first`). Shows siblings what waits after it.
+    pub fn next(&mut self, slot: Option<&WorkerSlot>) -> Option<Job> {
+        let job = self.jobs.remove(self.first()?);
         if let Some(slot) = slot {
             slot.set_oldest_waiting(self.oldest_us());
         }

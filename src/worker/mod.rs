@@ -148,6 +148,7 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
     }
 
     let mut line = line::Line::default();
+    let mut held = Held::default();
     let mut draining_since: Option<Instant> = None;
     let mut recheck = Instant::now() + PRIVILEGE_RECHECK;
     loop {
@@ -185,13 +186,19 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         }
         loop {
             line.take_in(&jobs_rx);
+            // Held answers wait only for small writes to tables served right after them,
+            // usually as short as theirs: not for a read, a function or a bulk load.
+            if !line.next_is_plain_write() || held.full() {
+                held.release();
+            }
             if slot.is_some() && crate::http::hand_off_enabled() {
                 line.claim_older(index, &jobs_rx, &wake, |w, t, r| wait(w, t, r));
             }
             let Some(job) = line.next(slot) else { break };
-            serve(job, &cfg, slot, refusal.as_ref());
+            serve(job, &cfg, slot, refusal.as_ref(), &mut held);
             trim.worked();
         }
+        held.release();
         trim.if_idle();
 
         if let Some(since) = draining_since
@@ -349,7 +356,13 @@ fn privileged(index: i32, cfg: &Config, before: Option<&Error>) -> Option<Error>
 
 /// One job: the request through the stages (or the answer the I/O thread already decided),
 /// then the statistics, the access log and `Server-Timing`.
-fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>, refusal: Option<&Error>) {
+fn serve(
+    job: Job,
+    cfg: &Config,
+    slot: Option<&WorkerSlot>,
+    refusal: Option<&Error>,
+    held: &mut Held,
+) {
     let Job {
         id,
         state,
@@ -414,8 +427,36 @@ fn serve(job: Job, cfg: &Config, slot: Option<&WorkerSlot>, refusal: Option<&Err
         );
     }
     log_request(cfg, &meta, served.role.as_deref(), &response);
-    // A streamed response is out already; any other goes now.
-    out.finish(response, &served.timings);
+    // A streamed response is out already; any other goes now, or once its commit is written.
+    if exec::transaction::unflushed() {
+        held.0.push((out, response, served.timings));
+    } else {
+        out.finish(response, &served.timings);
+    }
+}
+
+/// How many answers a worker holds for one WAL flush at most.
+const HELD_MAX: usize = 16;
+
+/// Answers to requests whose commits went without their WAL flush (`server_group_commit`):
+/// they go out together after one flush covers them all. A worker serving its line of writes
+/// back to back would otherwise wait for one flush per request, and on few workers (one per
+/// core, `server_front_workers`) few commits are in flight to share one.
+#[derive(Default)]
+struct Held(Vec<(outlet::Outlet, crate::response::Response, request::Timings)>);
+
+impl Held {
+    fn full(&self) -> bool {
+        self.0.len() >= HELD_MAX
+    }
+
+    /// Flushes, then answers.
+    fn release(&mut self) {
+        exec::transaction::flush_commits();
+        for (mut out, response, timings) in self.0.drain(..) {
+            out.finish(response, &timings);
+        }
+    }
 }
 
 /// The request in `pg_stat_activity` (state `active`, query `GET /path?query`) while it runs,

@@ -241,6 +241,10 @@ fn execute(
         pre_request: cfg.db_pre_request.as_deref(),
     };
     let Executed { row, stream } = exec::run(plan, &ctx, statements)?;
+    if cfg.server_group_commit && stream.is_none() {
+        // A streamed body ends after the commit, so its commit keeps its flush.
+        transaction::defer_flush();
+    }
     let responding = Instant::now();
     // PostgREST names the schema when there is a choice, or when the client chose.
     let echo = cfg.db_schemas.len() > 1 || req.profile.is_some();

@@ -163,6 +163,9 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
             cfg = Config::load();
             schedule(&io, index, &cfg, Some(before));
             crate::schema::mark_stale();
+            // Reloaded now rather than by the next request, which would wait for it (tens of
+            // milliseconds) and look held up to the I/O threads placing connections.
+            request::warm_up(&cfg);
             refusal = privileged(index, &cfg, refusal.as_ref());
         }
         if BackgroundWorker::sigterm_received() && draining_since.is_none() {

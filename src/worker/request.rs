@@ -167,11 +167,11 @@ pub fn handle(req: &ApiRequest, cfg: &Config, out: &mut Outlet) -> Served {
     }
 }
 
-/// Loads the schema cache at worker start, so the first request does not pay for it and
-/// `/ready` can tell a worker that could not load one.
+/// Loads the schema cache at worker start and after a configuration reload, so that no request
+/// waits for it, and so that `/ready` can tell a worker that could not load one.
 pub fn warm_up(cfg: &Config) {
     if let Err(e) = transaction::run(|| load_schema(cfg).map(|_| ())) {
-        pgrx::warning!("budgetbee: could not load the schema cache at start: {e:?}");
+        pgrx::warning!("budgetbee: could not load the schema cache: {e:?}");
     }
 }
 

@@ -442,44 +442,20 @@ impl Cluster {
     /// `pg_ctl stop -m fast`; returns how long it took.
     pub fn stop_fast(&self) -> Duration {
         let t = Instant::now();
-        check(
-            as_postgres(
-                &self.bin.join("pg_ctl"),
-                &[
-                    "stop",
-                    "-m",
-                    "fast",
-                    "-w",
-                    "-t",
-                    "60",
-                    "-D",
-                    &self.data.to_string_lossy(),
-                ],
-            ),
-            "pg_ctl stop",
-        );
+        self.pg_ctl_stop("fast");
         t.elapsed()
     }
 
     /// `pg_ctl stop -m immediate`: every process ends at once, as in a crash, and the next
     /// start recovers from the WAL written out by then.
     pub fn crash(&self) {
-        check(
-            as_postgres(
-                &self.bin.join("pg_ctl"),
-                &[
-                    "stop",
-                    "-m",
-                    "immediate",
-                    "-w",
-                    "-t",
-                    "60",
-                    "-D",
-                    &self.data.to_string_lossy(),
-                ],
-            ),
-            "pg_ctl stop -m immediate",
-        );
+        self.pg_ctl_stop("immediate");
+    }
+
+    fn pg_ctl_stop(&self, mode: &str) {
+        let data = self.data.to_string_lossy();
+        let args = ["stop", "-m", mode, "-w", "-t", "60", "-D", &data];
+        check(as_postgres(&self.bin.join("pg_ctl"), &args), "pg_ctl stop");
     }
 
     /// Starts the cluster again after `crash` or `stop_fast`; returns once `pool` workers serve.

@@ -44,7 +44,7 @@ pub fn flush_commits() {
 }
 
 /// Commits the current transaction, without its WAL flush when `defer_flush` asked and the
-/// flush would be only local (`SET LOCAL synchronous_commit = off`, undone by the commit).
+/// flush would be only local (`SET LOCAL synchronous_commit = off`, which the commit undoes).
 ///
 /// # Safety
 /// Main thread, inside the transaction `run` started, with its snapshot popped.
@@ -55,22 +55,9 @@ unsafe fn commit() {
         pg_sys::synchronous_commit > pg_sys::SyncCommitLevel::SYNCHRONOUS_COMMIT_OFF as i32
             && *pg_sys::SyncRepStandbyNames == 0
     };
-    let deferred = DEFER_FLUSH.with(|d| d.replace(false)) && local;
-    if deferred {
-        // SAFETY: a SET LOCAL inside the transaction, as the SQL command would make it.
-        unsafe {
-            pg_sys::set_config_option(
-                c"synchronous_commit".as_ptr(),
-                c"off".as_ptr(),
-                pg_sys::GucContext::PGC_USERSET,
-                pg_sys::GucSource::PGC_S_SESSION,
-                pg_sys::GucAction::GUC_ACTION_LOCAL,
-                true,
-                0,
-                false,
-            );
-        }
-    }
+    let deferred = DEFER_FLUSH.with(|d| d.replace(false))
+        && local
+        && super::statement::set_local("synchronous_commit", "off").is_ok();
     // SAFETY: read on the main thread; Postgres sets it when a commit writes its record.
     let before = unsafe { pg_sys::XactLastCommitEnd };
     // SAFETY: ends the transaction `run` started, as the caller promises.

@@ -36,8 +36,25 @@ const AT_RISK: i64 = 4;
 /// often as it looks for idle siblings (every 5 ms), then relays it.
 const CLAIM_WAIT: Duration = Duration::from_millis(25);
 
-/// A write body up to this size counts as small (`next_is_plain_write`).
+/// A write body up to this size counts as small (`plain_write`).
 const SMALL_BODY: usize = 64 * 1024;
+
+/// Whether `job` is a write to a table or view with a small body: as short as most writes,
+/// unlike a function (which may run for long) or a bulk load.
+pub fn plain_write(job: &Job) -> bool {
+    match &job.request {
+        Ok(req) => {
+            matches!(
+                req.action,
+                Action::Insert | Action::Update | Action::Put | Action::Delete
+            ) && req
+                .payload
+                .as_ref()
+                .is_none_or(|p| p.as_ref().map_or(true, |p| p.rows.len() <= SMALL_BODY))
+        }
+        Err(_) => false,
+    }
+}
 
 #[derive(Default)]
 pub struct Line {
@@ -60,35 +77,14 @@ impl Line {
             .min()
     }
 
-    /// Where the next job to serve is: the one queued first (requests taken back or given up
-    /// are passed on too, to be counted).
-    fn first(&self) -> Option<usize> {
-        (0..self.jobs.len()).min_by_key(|&i| {
+    /// The next job to serve: the one queued first (requests taken back or given up are
+    /// passed on too, to be counted). Shows siblings what waits after it.
+    pub fn next(&mut self, slot: Option<&WorkerSlot>) -> Option<Job> {
+        let first = (0..self.jobs.len()).min_by_key(|&i| {
             let j = &self.jobs[i];
             (JobState::queued(&j.state), j.meta.queued_us)
-        })
-    }
-
-    /// Whether the next job is a write to a table or view with a small body: as short as most
-    /// writes, unlike a function (which may run for long) or a bulk load.
-    pub fn next_is_plain_write(&self) -> bool {
-        self.first().is_some_and(|i| match &self.jobs[i].request {
-            Ok(req) => {
-                matches!(
-                    req.action,
-                    Action::Insert | Action::Update | Action::Put | Action::Delete
-                ) && req
-                    .payload
-                    .as_ref()
-                    .is_none_or(|p| p.as_ref().map_or(true, |p| p.rows.len() <= SMALL_BODY))
-            }
-            Err(_) => false,
-        })
-    }
-
-    /// The next job to serve (`first`). Shows siblings what waits after it.
-    pub fn next(&mut self, slot: Option<&WorkerSlot>) -> Option<Job> {
-        let job = self.jobs.remove(self.first()?);
+        })?;
+        let job = self.jobs.remove(first);
         if let Some(slot) = slot {
             slot.set_oldest_waiting(self.oldest_us());
         }

@@ -189,15 +189,15 @@ pub extern "C-unwind" fn budgetbee_worker_main(arg: pg_sys::Datum) {
         }
         loop {
             line.take_in(&jobs_rx);
-            // Held answers wait only for small writes to tables served right after them,
-            // usually as short as theirs: not for a read, a function or a bulk load.
-            if !line.next_is_plain_write() || held.full() {
-                held.release();
-            }
             if slot.is_some() && crate::http::hand_off_enabled() {
                 line.claim_older(index, &jobs_rx, &wake, |w, t, r| wait(w, t, r));
             }
             let Some(job) = line.next(slot) else { break };
+            // Held answers wait only for small writes to tables served right after them,
+            // usually as short as theirs: not for a read, a function or a bulk load.
+            if !line::plain_write(&job) || held.full() {
+                held.release();
+            }
             serve(job, &cfg, slot, refusal.as_ref(), &mut held);
             trim.worked();
         }

@@ -32,8 +32,8 @@ pub fn call(plan: &CallPlan) -> Statement {
     // As a read's: at most one row past the threshold, else `exec` streams instead.
     let read = match plan.stream_after {
         Some(n) => format!(
-            "SELECT * FROM ({read}) _postgrest_p LIMIT {}::bigint",
-            s.bind((n + 1).to_string())
+            "SELECT * FROM ({read}) _postgrest_p LIMIT {}",
+            super::rows(n + 1)
         ),
         None => read,
     };

@@ -22,7 +22,7 @@ pub fn read(plan: &ReadPlan) -> Statement {
         Some(Count::Exact) | Some(Count::Estimated) => {
             let mut count = count_query(&mut s, &plan.tree);
             if let (Some(Count::Estimated), Some(max)) = (plan.count, plan.max_rows) {
-                count.push_str(&format!(" LIMIT {}::bigint", s.bind((max + 1).to_string())));
+                count.push_str(&format!(" LIMIT {}", super::rows(max + 1)));
             }
             (
                 format!(", pgrst_source_count AS ({count})"),
@@ -38,9 +38,9 @@ pub fn read(plan: &ReadPlan) -> Statement {
     };
     // A read that may stream builds at most one row past the threshold: more than that and
     // `exec` discards this answer and streams the rows instead.
-    let peek = plan.stream_after.map_or_else(String::new, |n| {
-        format!(" LIMIT {}::bigint", s.bind((n + 1).to_string()))
-    });
+    let peek = plan
+        .stream_after
+        .map_or_else(String::new, |n| format!(" LIMIT {}", super::rows(n + 1)));
     s.text = format!(
         "WITH pgrst_source AS ({source}){count_cte} \
          SELECT {total} AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, \
@@ -140,14 +140,10 @@ mod unit {
             s.text
                 .contains("CAST(\"public\".\"transactions\".\"amount\" AS text)")
         );
-        assert!(
-            s.text
-                .contains(" DESC NULLS LAST, \"public\".\"transactions\".\"id\" LIMIT $")
-        );
-        assert_eq!(
-            &s.params[s.params.len() - 2..],
-            &["5".to_string(), "10".to_string()]
-        );
+        assert!(s.text.contains(
+            " DESC NULLS LAST, \"public\".\"transactions\".\"id\" LIMIT 5::bigint OFFSET $"
+        ));
+        assert_eq!(s.params.last(), Some(&"10".to_string()));
     }
 
     #[test]

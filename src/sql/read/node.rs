@@ -5,7 +5,7 @@ use super::embed::{join, rel_select};
 use super::fields::{group_by, order_term, select_field};
 use super::filter::{condition, tree};
 use crate::plan::{Condition, JoinCondition, JoinType, QualifiedName, ReadNode, Source, Spread};
-use crate::sql::{Statement, qualified, quote_ident, where_};
+use crate::sql::{Statement, qualified, quote_ident, rows, where_};
 
 /// One node: `SELECT … FROM … <lateral joins> WHERE … GROUP BY … ORDER BY … LIMIT … OFFSET …`.
 pub(in crate::sql) fn node_query(s: &mut Statement, node: &ReadNode) -> String {
@@ -52,7 +52,7 @@ pub(in crate::sql) fn node_query(s: &mut Statement, node: &ReadNode) -> String {
         sql.push_str(&format!(" ORDER BY {}", terms.join(", ")));
     }
     if let Some(limit) = node.range.limit() {
-        sql.push_str(&format!(" LIMIT {}::bigint", s.bind(limit.to_string())));
+        sql.push_str(&format!(" LIMIT {}", rows(limit)));
     }
     if node.range.first > 0 {
         let offset = s.bind(node.range.first.to_string());

@@ -41,11 +41,11 @@ impl Statement {
 }
 
 /// A row count the plan computed (a page size, a bound from the configuration) written into
-/// the text, where PostgREST binds it: an `i64` prints only digits, and page sizes are few, so
-/// the kept statements stay few. The planner sees the number: a statement with no other
-/// parameter is planned once and its plan kept, where `LIMIT $n` makes Postgres plan every
-/// request again or keep a plan made for an unknown page size (a tenth of the rows). Offsets
-/// stay parameters: every page has its own.
+/// the text, where PostgREST binds it: an `i64` prints as a number and nothing else, and page
+/// sizes are few, so the kept statements stay few. The planner sees the number: a statement
+/// with no other parameter is planned once and its plan kept, where `LIMIT $n` makes Postgres
+/// plan every request again or keep a plan made for an unknown page size (a tenth of the
+/// rows). Offsets stay parameters: every page has its own.
 fn rows(n: i64) -> String {
     format!("{n}::bigint")
 }

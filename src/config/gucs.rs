@@ -317,7 +317,7 @@ pub fn define_gucs() {
     GucRegistry::define_bool_guc(
         c"budgetbee.server_hand_off",
         c"A request arriving on a connection whose worker is busy is relayed to an idle worker instead of waiting.",
-        c"Keep-alive connections stay with the worker that accepted them; this keeps them from waiting behind its slow requests.",
+        c"Keep-alive connections stay with the worker that accepted them; this keeps them from waiting behind its slow requests. A request is relayed once a core is free to run it, or after 100 ms.",
         &SERVER_HAND_OFF,
         GucContext::Sighup,
         GucFlags::default(),

@@ -570,11 +570,13 @@ async fn handle(
                 slot.still_waiting(meta.queued_us);
             }
             // A sibling that claimed a request queued this early (see `worker::line`), or
-            // else any idle one.
+            // else any idle one, once a core is free to run it (or it has waited long).
             let claimed = to.slot.is_some_and(|s| s.claimed(meta.queued_us));
-            if !claimed && crate::stats::stats().idle_sibling(to.index).is_none()
-                || !state.take_back()
-            {
+            let unclaimed_may_go = || {
+                (waiting_since.elapsed() >= handoff::AFTER_ALL_BUSY || handoff::core_free())
+                    && crate::stats::stats().idle_sibling(to.index).is_some()
+            };
+            if !claimed && !unclaimed_may_go() || !state.take_back() {
                 continue;
             }
             watch.done = true;

@@ -115,8 +115,8 @@ const ATTEMPTS: usize = 3;
 /// keep the cores busy.
 pub const AFTER_ALL_BUSY: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// Whether a relayed request would find a core to run on: fewer runnable threads than cores,
-/// the kernel's count (`/proc/loadavg`) less the thread asking. With every core busy, a
+/// Whether a relayed request would find a core to run on: fewer runnable threads on the
+/// machine (the kernel's count in `/proc/loadavg`, less the thread asking) than it has cores. With every core busy, a
 /// sibling would only share a core with the worker the request waits for, and the relay
 /// costs both I/O threads work of their own: on 2 cores, rounds of the list and the chart with
 /// relays gave 0.87–0.98× pgbench, without 1.05–1.21×. Read at most once a millisecond per
@@ -151,10 +151,28 @@ fn runnable(loadavg: &str) -> Option<usize> {
         .ok()
 }
 
-/// The cores this process may run on (affinity and cgroup quota included).
+/// The machine's online cores. The runnable count is the whole machine's, so the cores
+/// compared with it are too: in a container with a CPU quota, other containers' threads count
+/// as runnable, and comparing them with the quota would leave every request waiting 100 ms.
 fn cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    *CORES.get_or_init(|| {
+        std::fs::read_to_string("/proc/stat")
+            .ok()
+            .map(|stat| online_cpus(&stat))
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    })
+}
+
+/// The `cpu<n>` lines of `/proc/stat` (after the machine's total, `cpu `).
+fn online_cpus(stat: &str) -> usize {
+    stat.lines()
+        .filter(|l| {
+            l.strip_prefix("cpu")
+                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .count()
 }
 
 pub fn socket_path(index: i32) -> String {
@@ -276,7 +294,7 @@ pub fn poll_relayed(
 
 #[cfg(test)]
 mod unit {
-    use super::runnable;
+    use super::{online_cpus, runnable};
 
     #[test]
     fn runnable_threads_from_loadavg() {
@@ -284,5 +302,13 @@ mod unit {
         assert_eq!(runnable("0.00 0.01 0.05 12/1024 99"), Some(12));
         assert_eq!(runnable("0.52 0.58 0.59"), None);
         assert_eq!(runnable("0.52 0.58 0.59 x/467 12345"), None);
+    }
+
+    #[test]
+    fn online_cpus_from_stat() {
+        let stat = "cpu  10 0 5 100 0 0 0 0 0 0\ncpu0 5 0 2 50 0 0 0 0 0 0\n\
+                    cpu1 5 0 3 50 0 0 0 0 0 0\nintr 1234\nctxt 99\nprocs_running 3\n";
+        assert_eq!(online_cpus(stat), 2);
+        assert_eq!(online_cpus("intr 1\n"), 0);
     }
 }

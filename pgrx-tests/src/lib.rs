@@ -196,12 +196,24 @@ pub fn python(script: &str, args: &[&str], input: &str) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// A port nobody listens on, taken below the kernel's ephemeral range (32768–60999 by
+/// default): a port the kernel handed out for `:0` may be handed out again as the local port
+/// of an outgoing connection before the cluster binds it, or while it restarts (seen once: an
+/// admin server's "Address already in use"). Ports go round 20000–31999 from a point set by
+/// the process id, so test binaries and the threads of one do not ask for the same one.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    const FIRST: u32 = 20000;
+    const COUNT: u32 = 12000;
+    let start = std::process::id().wrapping_mul(997) % COUNT;
+    for _ in 0..COUNT {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let port = (FIRST + (start + n) % COUNT) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {FIRST}..{}", FIRST + COUNT)
 }
 
 pub struct ClusterBuilder {

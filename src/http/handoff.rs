@@ -113,15 +113,22 @@ const ATTEMPTS: usize = 3;
 /// How long a request waits for its worker before an idle sibling takes it even with every
 /// core busy: its worker may be waiting for a lock or a slow disk while other processes
 /// keep the cores busy.
-pub const AFTER_ALL_BUSY: std::time::Duration = std::time::Duration::from_millis(100);
+const AFTER_ALL_BUSY: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// Whether a relayed request would find a core to run on: fewer runnable threads on the
-/// machine (the kernel's count in `/proc/loadavg`, less the thread asking) than it has cores. With every core busy, a
-/// sibling would only share a core with the worker the request waits for, and the relay
-/// costs both I/O threads work of their own: on 2 cores, rounds of the list and the chart with
-/// relays gave 0.87–0.98× pgbench, without 1.05–1.21×. Read at most once a millisecond per
-/// I/O thread; where the count cannot be read, a core counts as free (relays as before).
-pub fn core_free() -> bool {
+/// Whether a request that has `waited` for its worker should go to an idle sibling that has
+/// not claimed it: once a core is free to run it, or after `AFTER_ALL_BUSY`. With every core
+/// busy, a sibling would only share a core with the worker the request waits for, and the
+/// relay costs both I/O threads work of their own: on 2 cores, rounds of the list and the
+/// chart with relays gave 0.87–0.98× pgbench, without 1.05–1.21×.
+pub fn worth_relaying(waited: std::time::Duration) -> bool {
+    waited >= AFTER_ALL_BUSY || core_free()
+}
+
+/// Whether fewer threads besides the asking one are runnable on the machine (the kernel's
+/// count in `/proc/loadavg`, which counts the asking one too) than it has cores. Read at most once a millisecond per I/O
+/// thread, since every request waiting there looks at the same tick; where the count cannot
+/// be read, a core counts as free (relays as before the rule).
+fn core_free() -> bool {
     thread_local! {
         static LAST: std::cell::Cell<Option<(std::time::Instant, bool)>> =
             const { std::cell::Cell::new(None) };

@@ -573,7 +573,7 @@ async fn handle(
             // else any idle one, once a core is free to run it (or it has waited long).
             let claimed = to.slot.is_some_and(|s| s.claimed(meta.queued_us));
             let unclaimed_may_go = || {
-                (waiting_since.elapsed() >= handoff::AFTER_ALL_BUSY || handoff::core_free())
+                handoff::worth_relaying(waiting_since.elapsed())
                     && crate::stats::stats().idle_sibling(to.index).is_some()
             };
             if !claimed && !unclaimed_may_go() || !state.take_back() {

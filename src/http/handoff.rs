@@ -18,6 +18,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
+use std::time::{Duration, Instant};
 
 /// Who sent a relayed request; set by the relaying worker, trusted only on the Unix socket and
 /// removed before the request is parsed (it never reaches `request.headers`).
@@ -38,7 +39,7 @@ pub const CLAIM_HEADER: &str = "budgetbee-claimed-by";
 /// waited, and whether this worker (`index`) claimed it.
 pub struct Relayed {
     pub peer: Option<std::net::IpAddr>,
-    pub waited: std::time::Duration,
+    pub waited: Duration,
     pub claimed: bool,
 }
 
@@ -47,7 +48,7 @@ impl Relayed {
         let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         Relayed {
             peer: get(PEER_HEADER).and_then(|v| v.parse().ok()),
-            waited: std::time::Duration::from_micros(
+            waited: Duration::from_micros(
                 get(WAITED_HEADER).and_then(|v| v.parse().ok()).unwrap_or(0),
             ),
             claimed: get(CLAIM_HEADER).and_then(|v| v.parse().ok()) == Some(index),
@@ -64,7 +65,7 @@ impl Relayed {
 /// often it looks again: most requests take a millisecond or two, and relaying costs CPU both
 /// workers could spend serving (measured under saturation, relaying at once lowered
 /// throughput). The request waits in its worker's queue meanwhile.
-pub const AFTER: std::time::Duration = std::time::Duration::from_millis(5);
+pub const AFTER: Duration = Duration::from_millis(5);
 
 /// One timer for the I/O thread, ticking every AFTER while a request that may be relayed waits,
 /// instead of one timer per request: most requests are answered long before AFTER, and each
@@ -113,35 +114,42 @@ const ATTEMPTS: usize = 3;
 /// How long a request waits for its worker before an idle sibling takes it even with every
 /// core busy: its worker may be waiting for a lock or a slow disk while other processes
 /// keep the cores busy.
-const AFTER_ALL_BUSY: std::time::Duration = std::time::Duration::from_millis(100);
+const AFTER_ALL_BUSY: Duration = Duration::from_millis(100);
 
 /// Whether a request that has `waited` for its worker should go to an idle sibling that has
 /// not claimed it: once a core is free to run it, or after `AFTER_ALL_BUSY`. With every core
 /// busy, a sibling would only share a core with the worker the request waits for, and the
 /// relay costs both I/O threads work of their own: on 2 cores, rounds of the list and the
 /// chart with relays gave 0.87–0.98× pgbench, without 1.05–1.21×.
-pub fn worth_relaying(waited: std::time::Duration) -> bool {
+pub fn worth_relaying(waited: Duration) -> bool {
     waited >= AFTER_ALL_BUSY || core_free()
 }
 
 /// Whether fewer threads besides the asking one are runnable on the machine (the kernel's
-/// count in `/proc/loadavg`, which counts the asking one too) than it has cores. Read at most once a millisecond per I/O
-/// thread, since every request waiting there looks at the same tick; where the count cannot
-/// be read, a core counts as free (relays as before the rule).
+/// count in `/proc/loadavg`, which counts the asking one too) than it has cores. Read at most
+/// once a millisecond per I/O thread, since every request waiting there looks at the same tick;
+/// where the count cannot be read, a core counts as free (relays as before the rule). The file
+/// stays open: a read at offset 0 makes the kernel write it afresh, one system call where
+/// opening and reading it again took five (about 400 opens a second in a mixed load).
 fn core_free() -> bool {
+    use std::os::unix::fs::FileExt;
     thread_local! {
-        static LAST: std::cell::Cell<Option<(std::time::Instant, bool)>> =
+        static LAST: std::cell::Cell<Option<(Instant, bool)>> =
             const { std::cell::Cell::new(None) };
+        static LOADAVG: Option<std::fs::File> = std::fs::File::open("/proc/loadavg").ok();
     }
-    let now = std::time::Instant::now();
+    let now = Instant::now();
     if let Some((at, free)) = LAST.get()
-        && now.duration_since(at) < std::time::Duration::from_millis(1)
+        && now.duration_since(at) < Duration::from_millis(1)
     {
         return free;
     }
-    let free = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| runnable(&l))
+    let free = LOADAVG
+        .with(|file| {
+            let mut line = [0u8; 128];
+            let n = file.as_ref()?.read_at(&mut line, 0).ok()?;
+            runnable(std::str::from_utf8(&line[..n]).ok()?)
+        })
         .is_none_or(|n| n <= cores());
     LAST.set(Some((now, free)));
     free
@@ -227,7 +235,7 @@ pub struct Relayable<'a> {
     pub body: &'a Bytes,
     pub peer: std::net::IpAddr,
     /// When it was first queued here.
-    pub queued: std::time::Instant,
+    pub queued: Instant,
     /// The sibling that claimed it, if one did.
     pub claimed_by: Option<i32>,
 }

@@ -570,11 +570,13 @@ async fn handle(
                 slot.still_waiting(meta.queued_us);
             }
             // A sibling that claimed a request queued this early (see `worker::line`), or
-            // else any idle one, once a core is free to run it (or it has waited long).
+            // else any idle one, once a core is free to run it (or it has waited long). The
+            // idle sibling is looked for first: it is in shared memory, the core rule may read
+            // /proc, and with every worker busy there is nobody to relay to anyway.
             let claimed = to.slot.is_some_and(|s| s.claimed(meta.queued_us));
             let unclaimed_may_go = || {
-                handoff::worth_relaying(waiting_since.elapsed())
-                    && crate::stats::stats().idle_sibling(to.index).is_some()
+                crate::stats::stats().idle_sibling(to.index).is_some()
+                    && handoff::worth_relaying(waiting_since.elapsed())
             };
             if !claimed && !unclaimed_may_go() || !state.take_back() {
                 continue;
